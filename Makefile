@@ -1,0 +1,29 @@
+# Two entry points (README "Quick start"): `make demo` and `make test`.
+# Both create the virtualenv on first use; nothing but python3 and make is needed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test dev clean
+
+demo: $(VENV)/.installed
+	$(BIN)/opendata demo
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+dev: $(VENV)/.installed
+	$(BIN)/dagster dev -w workspace.yaml
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) open-data

@@ -1,0 +1,1 @@
+"""Dagster assets, one sub-package per domain; keys are ``[domain, layer, table]``."""

@@ -1,0 +1,84 @@
+"""The ``opendata`` command: run the demo, generate synthetic sources.
+
+Every failure exits non-zero with one line naming what to fix; personal
+values never appear (only systems, tables, columns and rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import warnings
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from resources.errors import OpenDataError
+
+console = Console(stderr=False)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(help="Open-data pipeline for French higher education: extract, anonymise, check, publish.")
+def main() -> None:
+    warnings.filterwarnings("ignore", module="dagster")
+
+
+@main.command(help="Build the demo sources if absent (SQLite, synthetic) and materialise every asset. "
+              "OPENDATA_HR_URL, OPENDATA_FINANCE_URL and OPENDATA_STUDENTS_URL point it at real databases.")
+@click.option("--institution", default=None, help="Institution id or YAML path (default: $OPENDATA_INSTITUTION or demo).")
+@click.option("--years", default=4, show_default=True, type=click.IntRange(1, 40), help="Most recent yearly partitions to run.")
+@click.option("--rebuild-sources", is_flag=True, help="Regenerate the demo SQLite sources even if they exist.")
+def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
+    from pipelines.demo import run_demo
+
+    try:
+        result = run_demo(institution, years, rebuild_sources, console)
+    except OpenDataError as exc:
+        _fail(str(exc))
+    table = Table(title=f"{result.institution.name}: assets materialised")
+    for column in ("asset", "partitions", "rows"):
+        table.add_column(column, justify="right" if column == "rows" else "left")
+    for key, rows in sorted(result.summary.rows.items()):
+        table.add_row(key, result.summary.partitions[key], f"{rows:,}")
+    console.print(table)
+    console.print(f"Staging (private, extracted tables): {result.institution.staging_dir}")
+    console.print(f"Output store: {result.institution.store_dir}")
+    console.print(f"Dagster runs: {len(result.summary.run_ids)} (see them with `dagster dev`)")
+
+
+@main.command(help="Fill a system's synthetic source tables into any SQLAlchemy URL (seeded, deterministic).")
+@click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,
+              help="small: seconds, for tests; large: a large university (60,000 students a year, 20 years).")
+@click.option("--url", required=True, help="SQLAlchemy URL naming its driver, e.g. postgresql+psycopg://user@host/db.")
+@click.option("--system", type=click.Choice(["hr", "finance", "students"]), required=True, help="Source system to generate.")
+@click.option("--seed", default=20161007, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--as-of", "as_of", default=None, help="Date the data end at, YYYY-MM-DD (default: today).")
+@click.option("--replace", is_flag=True, help="Drop and recreate the system's tables if they exist.")
+def generate(scale: str, url: str, system: str, seed: int, as_of: str | None, replace: bool) -> None:
+    from pipelines.synthetic.generate import generate as run_generate
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        _fail(f"--as-of must be a date YYYY-MM-DD, not {as_of!r}")
+    try:
+        counts = run_generate(url, system, scale, seed=seed, as_of=day, replace=replace, progress=True)
+    except (OpenDataError, FileExistsError) as exc:
+        _fail(str(exc))
+    except Exception as exc:  # a driver error: say which database, never the password
+        from sqlalchemy.engine import make_url
+
+        safe = make_url(url).render_as_string(hide_password=True)
+        _fail(f"{system}: cannot write to {safe}: {type(exc).__name__} (is the server running, does the database exist?)")
+    for table, rows in counts.items():
+        console.print(f"{system}.{table}: {rows:,} rows")
+
+
+if __name__ == "__main__":
+    main()

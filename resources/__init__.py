@@ -1,0 +1,1 @@
+"""Connections to the outside systems: source databases, staging area, stores."""

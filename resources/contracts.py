@@ -1,0 +1,161 @@
+"""Source contracts: what the pipeline expects of each institution's tables.
+
+A contract (``config/contracts/<set>/<system>.yaml``) maps each canonical
+table to the institution's own table or view, and each canonical column to
+the institution's column with its Arrow type. An institution adapts the
+pipeline to its Apogée, SIHAM or SIFAC by editing these files, not code.
+Only columns whose ``use`` names a later stage (policy, check, guard) are
+extracted: data minimisation, GDPR art. 5(1)(c).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+import yaml
+
+from resources.errors import ConfigurationError
+
+PartitionKind = Literal["academic_year", "fiscal_year", "reference_year"]
+PartitionMode = Literal["year", "date", "period"]
+USES = frozenset({"policy", "check", "guard"})
+
+_SIMPLE_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int16": pa.int16(),
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date32": pa.date32(),
+    "timestamp[us]": pa.timestamp("us"),
+}
+_DECIMAL = re.compile(r"^decimal128\((\d+),\s*(\d+)\)$")
+
+
+def arrow_type(name: str) -> pa.DataType:
+    """Parse a contract type name (``int64``, ``decimal128(14,2)``...) into an Arrow type."""
+    if name in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[name]
+    match = _DECIMAL.match(name)
+    if match:
+        return pa.decimal128(int(match.group(1)), int(match.group(2)))
+    raise ValueError(name)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One canonical column: its name at the institution, type, personal flag and uses."""
+
+    name: str
+    source: str
+    type: pa.DataType
+    personal: bool
+    use: frozenset[str]
+
+    @property
+    def extracted(self) -> bool:
+        """Only a column some later stage uses leaves the source (data minimisation)."""
+        return bool(self.use)
+
+
+@dataclass(frozen=True)
+class PartitionSpec:
+    """How a table is cut into yearly partitions."""
+
+    kind: PartitionKind
+    mode: PartitionMode
+    column: str
+    end_column: str | None = None
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """What one canonical table must look like, and where it lives at the institution."""
+
+    system: str
+    name: str
+    source: str
+    description: str
+    key: tuple[str, ...]
+    partition: PartitionSpec | None
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def extracted_columns(self) -> tuple[ColumnSpec, ...]:
+        return tuple(c for c in self.columns if c.extracted)
+
+    def arrow_schema(self) -> pa.Schema:
+        """The staged schema: identical whatever the source engine."""
+        return pa.schema([pa.field(c.name, c.type) for c in self.extracted_columns])
+
+
+@dataclass(frozen=True)
+class SystemContract:
+    """All the tables expected from one source system."""
+
+    system: str
+    description: str
+    tables: dict[str, TableContract]
+
+
+def load_contract(contracts_dir: Path, system: str) -> SystemContract:
+    """Read and validate ``<contracts_dir>/<system>.yaml``; errors name file, table and column."""
+    path = contracts_dir / f"{system}.yaml"
+    if not path.is_file():
+        raise ConfigurationError(f"source contract {path} does not exist")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if raw.get("system") != system:
+        raise ConfigurationError(f"{path.name}: 'system' must be '{system}'")
+    tables = {name: _table(system, name, spec or {}, path) for name, spec in (raw.get("tables") or {}).items()}
+    if not tables:
+        raise ConfigurationError(f"{path.name}: no tables")
+    return SystemContract(system, str(raw.get("description") or system), tables)
+
+
+def _table(system: str, name: str, raw: dict, path: Path) -> TableContract:
+    where = f"{path.name}: table '{name}'"
+    if not raw.get("source"):
+        raise ConfigurationError(f"{where}: 'source' (the institution's table) is required")
+    columns = tuple(_column(where, col, spec or {}) for col, spec in (raw.get("columns") or {}).items())
+    names = {c.name for c in columns}
+    if not columns:
+        raise ConfigurationError(f"{where}: no columns")
+    key = tuple(raw.get("key") or ())
+    for col in key:
+        if col not in names:
+            raise ConfigurationError(f"{where}: key column '{col}' is not a contract column")
+    partition = _partition(where, raw.get("partition"), {c.name: c for c in columns})
+    return TableContract(system, name, str(raw["source"]), str(raw.get("description") or ""), key, partition, columns)
+
+
+def _column(where: str, name: str, raw: dict) -> ColumnSpec:
+    try:
+        dtype = arrow_type(str(raw.get("type")))
+    except ValueError:
+        raise ConfigurationError(f"{where}, column '{name}': unknown type '{raw.get('type')}'") from None
+    use = frozenset(raw.get("use") or ())
+    if not use <= USES:
+        raise ConfigurationError(f"{where}, column '{name}': use must be among {sorted(USES)}")
+    if "personal" not in raw:
+        raise ConfigurationError(f"{where}, column '{name}': 'personal' (true/false) is required")
+    return ColumnSpec(name, str(raw.get("source") or name), dtype, bool(raw["personal"]), use)
+
+
+def _partition(where: str, raw: dict | None, columns: dict[str, ColumnSpec]) -> PartitionSpec | None:
+    if not raw:
+        return None
+    spec = PartitionSpec(raw.get("kind"), raw.get("mode", "year"), raw.get("column"), raw.get("end_column"))
+    if spec.kind not in ("academic_year", "fiscal_year", "reference_year"):
+        raise ConfigurationError(f"{where}: partition kind '{spec.kind}' is unknown")
+    if spec.mode not in ("year", "date", "period"):
+        raise ConfigurationError(f"{where}: partition mode '{spec.mode}' is unknown")
+    needed = [spec.column] + ([spec.end_column] if spec.mode == "period" else [])
+    for col in needed:
+        if col not in columns:
+            raise ConfigurationError(f"{where}: partition column '{col}' is not a contract column")
+    return spec

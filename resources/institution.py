@@ -1,0 +1,194 @@
+"""The institution configuration: one YAML file per institution under ``config/institutions/``.
+
+Every stage reads the institution's identity (name, SIRET, UAI, data.gouv.fr
+organisation, contact), its three source databases and its output store from
+here. A second institution is a second file. See ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from stdnum.fr import siret as siret_code
+
+from resources.codes import is_valid_uai
+from resources.errors import ConfigurationError
+
+SYSTEMS: tuple[str, ...] = ("hr", "finance", "students")
+DEFAULT_URL_ENV = {system: f"OPENDATA_{system.upper()}_URL" for system in SYSTEMS}
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+
+
+def project_root() -> Path:
+    """The repository holding ``config/`` (the package is installed in editable mode)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def config_dir() -> Path:
+    """Folder of institution files and source contracts (``OPENDATA_CONFIG_DIR``)."""
+    return Path(os.environ.get("OPENDATA_CONFIG_DIR") or project_root() / "config").resolve()
+
+
+def opendata_home() -> Path:
+    """Working folder of runs: demo sources, staging, candidates, store, reports (``OPENDATA_HOME``)."""
+    return Path(os.environ.get("OPENDATA_HOME") or "open-data").resolve()
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """Where one source system lives: a URL without password, or an environment variable holding it."""
+
+    system: str
+    url: str | None
+    url_env: str
+
+    def env_url(self) -> str | None:
+        """The URL from the environment, when its variable is set (it wins over the file)."""
+        return os.environ.get(self.url_env) or None
+
+    def resolved_url(self) -> str:
+        """The URL the pipeline will use: environment first, then the file."""
+        url = self.env_url() or self.url
+        if not url:
+            raise ConfigurationError(
+                f"source '{self.system}': no URL in the institution file and {self.url_env} is not set"
+            )
+        return url
+
+
+@dataclass(frozen=True)
+class Institution:
+    """Identity, sources and storage of one institution."""
+
+    id: str
+    name: str
+    siret: str
+    uai: str
+    datagouv_organization: str
+    contact_email: str
+    public_base_url: str
+    sources: dict[str, SourceConfig]
+    contracts_dir: Path
+    first_year: int
+    store_dir: Path
+    work_dir: Path
+
+    @property
+    def staging_dir(self) -> Path:
+        """Private extraction staging (0700), never inside the store."""
+        return self.work_dir / "staging"
+
+    @property
+    def candidates_dir(self) -> Path:
+        """Anonymised files waiting for their checks, never inside the store."""
+        return self.work_dir / "candidates"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Quality and anonymisation reports for the data stewards."""
+        return self.work_dir / "reports"
+
+
+def institution_path(name_or_path: str | None = None) -> Path:
+    """Resolve an institution id (``demo``) or a YAML path; default ``OPENDATA_INSTITUTION`` or ``demo``."""
+    value = name_or_path or os.environ.get("OPENDATA_INSTITUTION") or "demo"
+    if value.endswith((".yaml", ".yml")) or os.sep in value:
+        return Path(value).resolve()
+    return config_dir() / "institutions" / f"{value}.yaml"
+
+
+def load_institution(name_or_path: str | None = None) -> Institution:
+    """Read and validate an institution file; errors name the file and the setting."""
+    path = institution_path(name_or_path)
+    if not path.is_file():
+        raise ConfigurationError(f"institution file {path} does not exist (set OPENDATA_INSTITUTION)")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _parse(raw, path)
+
+
+def _required(raw: dict, key: str, path: Path) -> str:
+    value = raw.get(key)
+    if value in (None, ""):
+        raise ConfigurationError(f"{path.name}: setting '{key}' is required")
+    return str(value)
+
+
+def _expand(value: str, home: Path) -> str:
+    return value.replace("{home}", str(home))
+
+
+def _parse(raw: dict, path: Path) -> Institution:
+    home = opendata_home()
+    ident = _required(raw, "id", path)
+    if not _ID_PATTERN.match(ident):
+        raise ConfigurationError(f"{path.name}: id '{ident}' must be lower-case letters, digits and dashes")
+    siret = _required(raw, "siret", path).replace(" ", "")
+    if not siret_code.is_valid(siret):
+        raise ConfigurationError(f"{path.name}: siret fails its check key (rule: SIRET Luhn key)")
+    uai = _required(raw, "uai", path)
+    if not is_valid_uai(uai):
+        raise ConfigurationError(f"{path.name}: uai fails its check letter (rule: UAI key)")
+    contact = _required(raw, "contact", path)
+    if "@" not in contact:
+        raise ConfigurationError(f"{path.name}: contact must be a functional e-mail address")
+    base_url = _required(raw, "public_base_url", path)
+    if not re.match(r"^https?://", base_url):
+        raise ConfigurationError(f"{path.name}: public_base_url must be an http(s) URL")
+    datagouv = raw.get("datagouv") or {}
+    work_dir = Path(_expand(str(raw.get("work_dir") or f"{{home}}/{ident}"), home)).resolve()
+    store_dir = Path(_expand(str((raw.get("store") or {}).get("path") or f"{work_dir}/store"), home)).resolve()
+    institution = Institution(
+        id=ident,
+        name=_required(raw, "name", path),
+        siret=siret,
+        uai=uai,
+        datagouv_organization=_required(datagouv, "organization", path),
+        contact_email=contact,
+        public_base_url=base_url.rstrip("/") + "/",
+        sources=_parse_sources(raw.get("sources") or {}, path, home),
+        contracts_dir=(config_dir() / str(raw.get("contracts") or "contracts/default")).resolve(),
+        first_year=int((raw.get("history") or {}).get("first_year") or 2006),
+        store_dir=store_dir,
+        work_dir=work_dir,
+    )
+    _check_layout(institution, path)
+    return institution
+
+
+def _parse_sources(raw: dict, path: Path, home: Path) -> dict[str, SourceConfig]:
+    sources = {}
+    for system in SYSTEMS:
+        entry = raw.get(system) or {}
+        url = entry.get("url")
+        if url:
+            url = _expand(str(url), home)
+            try:
+                parsed = make_url(url)
+            except ArgumentError:
+                raise ConfigurationError(f"{path.name}: sources.{system}.url is not a database URL") from None
+            # A password written in a file ends up in backups and in the Dagster UI:
+            # it must come from the environment variable instead.
+            if parsed.password:
+                raise ConfigurationError(
+                    f"{path.name}: sources.{system}.url holds a password; put the URL in an "
+                    f"environment variable and name it in sources.{system}.url_env"
+                )
+        sources[system] = SourceConfig(system, url, str(entry.get("url_env") or DEFAULT_URL_ENV[system]))
+    return sources
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    return child == parent or parent in child.parents
+
+
+def _check_layout(inst: Institution, path: Path) -> None:
+    """Staging and candidates never live inside the output store (docs/layout.md)."""
+    for label, folder in (("staging", inst.staging_dir), ("candidates", inst.candidates_dir)):
+        if _inside(folder, inst.store_dir) or _inside(inst.store_dir, folder):
+            raise ConfigurationError(f"{path.name}: {label} folder {folder} overlaps the output store")

@@ -1,0 +1,189 @@
+"""The three source systems (``hr_db``, ``finance_db``, ``students_db``) as Dagster resources.
+
+Read-only by construction: PostgreSQL sessions start with
+``default_transaction_read_only``, MariaDB sessions with ``SET SESSION
+TRANSACTION READ ONLY``, SQLite files are opened with ``mode=ro``, Oracle
+transactions with ``SET TRANSACTION READ ONLY``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+import sqlalchemy as sa
+from pydantic import Field, PrivateAttr
+from sqlalchemy.engine import URL, make_url
+
+from resources.contracts import TableContract
+from resources.errors import SchemaDriftError, SourceUnavailableError
+from resources.streaming import (
+    YearWindow,
+    build_select,
+    compile_literal,
+    conform,
+    read_adbc_postgres,
+    read_adbc_sqlite,
+    read_sqlalchemy,
+)
+
+_PG_READ_ONLY = "-c default_transaction_read_only=on"
+# libpq delivers about this many bytes per Arrow batch per configured row.
+_PG_BYTES_PER_ROW = 200
+
+
+class SourceDatabase(dg.ConfigurableResource):
+    """One institutional source system, read through a SQLAlchemy URL (never written to)."""
+
+    system: str = Field(description="hr, finance or students")
+    url: str = Field(description="SQLAlchemy URL naming its driver (postgresql+psycopg://, mysql+pymysql://, sqlite:///)")
+    batch_rows: int = Field(default=100_000, description="Rows per streamed batch (bounds memory)")
+
+    _engine: sa.Engine | None = PrivateAttr(default=None)
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with its password masked, fit for logs and metadata."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    def engine(self) -> sa.Engine:
+        """A SQLAlchemy engine whose every session is read-only."""
+        if self._engine is None:
+            self._engine = _read_only_engine(make_url(self.url), self.system)
+        return self._engine
+
+    def check_reachable(self) -> None:
+        """Open one connection, or fail with an error naming the system (and no password)."""
+        try:
+            with self.engine().connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.DBAPIError as exc:
+            raise SourceUnavailableError(self._unreachable(exc)) from None
+
+    def _unreachable(self, exc: BaseException) -> str:
+        reason = str(getattr(exc, "orig", exc) or exc.__class__.__name__).strip().splitlines()[0]
+        password = make_url(self.url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        return f"{self.system} source database is unreachable at {self.safe_url}: {reason}"
+
+    def source_columns(self, table: TableContract) -> dict[str, str]:
+        """Map the source's lower-cased column names to their real spelling; fails if the table is missing."""
+        schema, name = _split(table.source)
+        try:
+            columns = sa.inspect(self.engine()).get_columns(name, schema=schema)
+        except sa.exc.NoSuchTableError:
+            raise SchemaDriftError(
+                f"{self.system}.{table.name}: source table '{table.source}' does not exist (rule: contract table)"
+            ) from None
+        except sa.exc.DBAPIError as exc:
+            raise SourceUnavailableError(self._unreachable(exc)) from None
+        return {str(col["name"]).lower(): str(col["name"]) for col in columns}
+
+    def resolve_columns(self, table: TableContract) -> tuple[dict[str, str], list[str]]:
+        """Check the source against the contract: (canonical -> real column name, drifted column names).
+
+        A column the contract expects and the source lacks fails, naming
+        system, table and column. A column the source has and the contract
+        does not know is returned as drift: it is reported, never extracted.
+        """
+        present = self.source_columns(table)
+        actual: dict[str, str] = {}
+        for spec in table.columns:
+            real = present.get(spec.source.lower())
+            if real is None:
+                raise SchemaDriftError(
+                    f"{self.system}.{table.name}.{spec.name}: the source table '{table.source}' has no "
+                    f"column '{spec.source}' (rule: contract column)"
+                )
+            actual[spec.name] = real
+        known = {spec.source.lower() for spec in table.columns}
+        drift = sorted(real for low, real in present.items() if low not in known)
+        return actual, drift
+
+    def stream(self, table: TableContract, actual: dict[str, str], window: YearWindow | None) -> Iterator[pa.RecordBatch]:
+        """Stream the extracted columns of one partition as batches already cast to the contract's types."""
+        schema, _ = _split(table.source)
+        try:
+            for batch in self._raw_batches(table, actual, schema, window):
+                yield conform(batch, table)
+        except sa.exc.DBAPIError as exc:
+            raise SourceUnavailableError(self._unreachable(exc)) from None
+
+    def _raw_batches(self, table, actual, schema, window) -> Iterator[pa.RecordBatch]:
+        dialect = self.dialect
+        if dialect == "postgresql":
+            sql = compile_literal(build_select(table, actual, schema, window), self.engine().dialect)
+            uri = _libpq_uri(make_url(self.url))
+            yield from _adbc_errors(self, read_adbc_postgres(uri, sql, self.batch_rows * _PG_BYTES_PER_ROW))
+        elif dialect == "sqlite":
+            query = build_select(table, actual, schema, window, sqlite_typed=True)
+            sql = compile_literal(query, self.engine().dialect)
+            yield from _adbc_errors(self, read_adbc_sqlite(_sqlite_path(make_url(self.url)), sql, self.batch_rows))
+        else:
+            yield from read_sqlalchemy(self.engine(), build_select(table, actual, schema, window), self.batch_rows)
+
+
+def _adbc_errors(db: SourceDatabase, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Turn driver errors into our own (a driver message may quote the query, never a row value)."""
+    import adbc_driver_manager
+
+    try:
+        yield from batches
+    except adbc_driver_manager.OperationalError as exc:
+        raise SourceUnavailableError(db._unreachable(exc)) from None
+    except adbc_driver_manager.Error as exc:
+        raise SourceUnavailableError(f"{db.system} source database refused the extraction query: {type(exc).__name__}") from None
+
+
+def _split(source: str) -> tuple[str | None, str]:
+    schema, _, name = source.rpartition(".")
+    return (schema or None), name
+
+
+def _sqlite_path(url: URL) -> str:
+    path = url.database or ""
+    if not path or path == ":memory:":
+        raise SourceUnavailableError("a SQLite source needs a file path")
+    return str(Path(path).resolve())
+
+
+def _libpq_uri(url: URL) -> str:
+    """The URL as libpq reads it (no SQLAlchemy driver suffix), with read-only sessions."""
+    query = dict(url.query)
+    query["options"] = " ".join(filter(None, [str(query.get("options", "")), _PG_READ_ONLY]))
+    plain = url.set(drivername="postgresql", query=query)
+    return plain.render_as_string(hide_password=False)
+
+
+def _read_only_engine(url: URL, system: str) -> sa.Engine:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        path = _sqlite_path(url)
+        if not Path(path).is_file():
+            raise SourceUnavailableError(
+                f"{system} source database is unreachable: SQLite file {path} does not exist "
+                f"(run `opendata generate` or set its URL)"
+            )
+        return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    if backend == "postgresql":
+        return sa.create_engine(url, connect_args={"options": _PG_READ_ONLY}, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if backend in ("mysql", "mariadb"):
+        sa.event.listen(engine, "connect", _mysql_read_only)
+    elif backend == "oracle":
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("SET TRANSACTION READ ONLY"))
+    return engine
+
+
+def _mysql_read_only(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION TRANSACTION READ ONLY")
+    cursor.close()

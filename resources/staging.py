@@ -1,0 +1,109 @@
+"""The private staging area where extracted tables wait as Parquet files.
+
+Layout (docs/layout.md): ``<staging>/<system>/<table>/<partition>/<run>/data.parquet``
+with ``<partition>`` the year (absent for reference tables) and ``<run>`` a
+sortable stamp. A run is written into a hidden temporary folder and renamed
+when complete, so a reader never sees half a file. Only the owner may read
+staging (0700: it holds personal data); the last two runs are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import Field
+
+KEEP_RUNS = 2
+MANIFEST = "_manifest.json"
+DATA_FILE = "data.parquet"
+
+
+def make_private_dir(path: Path, stop_at: Path) -> None:
+    """Create ``path`` and its missing parents below ``stop_at`` with mode 0700 (umask ignored)."""
+    path.mkdir(parents=True, exist_ok=True)
+    current = path
+    while True:
+        os.chmod(current, 0o700)
+        if current == stop_at or stop_at not in current.parents:
+            break
+        current = current.parent
+
+
+class StagedWriter:
+    """Appends Arrow batches to one staged Parquet file and counts them."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.rows = 0
+        self.batches = 0
+        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+        self.rows += batch.num_rows
+        self.batches += 1
+
+    def close(self) -> None:
+        self._writer.close()
+        os.chmod(self.path, 0o600)
+
+
+class StagingArea(dg.ConfigurableResource):
+    """Folder of extracted Parquet files, private to the pipeline's user."""
+
+    root: str = Field(description="Staging folder (never inside the output store)")
+
+    def partition_dir(self, system: str, table: str, partition: str | None) -> Path:
+        base = Path(self.root) / system / table
+        return base / partition if partition else base
+
+    @contextmanager
+    def write_run(self, system: str, table: str, partition: str | None, run_id: str, schema: pa.Schema) -> Iterator[StagedWriter]:
+        """Write one run of one partition atomically; on any error nothing is left behind."""
+        root = Path(self.root)
+        parent = self.partition_dir(system, table, partition)
+        make_private_dir(parent, root)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        tmp = parent / f".tmp-{stamp}-{run_id[:8]}"
+        make_private_dir(tmp, root)
+        writer = StagedWriter(tmp / DATA_FILE, schema)
+        try:
+            yield writer
+            writer.close()
+            manifest = {"rows": writer.rows, "batches": writer.batches, "run_id": run_id, "written_at": stamp}
+            (tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            os.chmod(tmp / MANIFEST, 0o600)
+            os.rename(tmp, parent / f"{stamp}_{run_id[:8]}")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._prune(parent)
+
+    def _prune(self, parent: Path) -> None:
+        runs = self.runs(parent)
+        for old in runs[:-KEEP_RUNS]:
+            shutil.rmtree(old, ignore_errors=True)
+        for leftover in parent.glob(".tmp-*"):
+            # A crashed earlier run leaves its temporary folder: nothing reads it.
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    @staticmethod
+    def runs(parent: Path) -> list[Path]:
+        """Complete runs of a partition, oldest first."""
+        if not parent.is_dir():
+            return []
+        return sorted(p for p in parent.iterdir() if p.is_dir() and (p / MANIFEST).is_file())
+
+    def latest(self, system: str, table: str, partition: str | None = None) -> Path | None:
+        """The newest complete staged file of a partition, if any."""
+        runs = self.runs(self.partition_dir(system, table, partition))
+        return runs[-1] / DATA_FILE if runs else None
