@@ -16,8 +16,13 @@ PERSONAL_TAG = "personal data"
 
 
 def extraction_assets(contract: SystemContract, partitions: YearPartitions) -> list[dg.AssetsDefinition]:
-    """Build the extraction asset of every table of a system's contract."""
-    return [_extraction_asset(table, partitions) for table in contract.tables.values()]
+    """Build the extraction asset of every table of a system's contract that has a column to extract.
+
+    A table none of whose columns any stage uses (individual pay, sick leave,
+    disability, staff comments...) is never read at all: data minimisation,
+    GDPR art. 5(1)(c).
+    """
+    return [_extraction_asset(t, partitions) for t in contract.tables.values() if t.extracted_columns]
 
 
 def _description(table: TableContract) -> str:

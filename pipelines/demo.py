@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from pipelines.definitions import build_definitions
 from pipelines.runner import RunSummary, materialize_all
 from resources.institution import SYSTEMS, Institution, load_institution, opendata_home
+from resources.sources import SourceDatabase
 
 
 @dataclass
@@ -26,6 +27,9 @@ def dagster_instance() -> dg.DagsterInstance:
     """The persistent instance under ``DAGSTER_HOME`` (default ``<OPENDATA_HOME>/.dagster``), so `dagster dev` shows the demo's runs."""
     home = Path(os.environ.get("DAGSTER_HOME") or opendata_home() / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
 
@@ -60,6 +64,8 @@ def run_demo(institution_name: str | None, last_years: int, rebuild: bool, conso
     """Everything ``opendata demo`` does; errors are OpenDataError with a one-line message."""
     institution = load_institution(institution_name)
     generated = ensure_demo_sources(institution, console, rebuild)
+    for system in SYSTEMS:  # fail in one line before any run starts
+        SourceDatabase(system=system, url=institution.sources[system].resolved_url()).check_reachable()
     defs = build_definitions(institution)
     instance = dagster_instance()
 

@@ -9,6 +9,7 @@ transactions with ``SET TRANSACTION READ ONLY``.
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,9 +159,10 @@ def _sqlite_path(url: URL) -> str:
 def _libpq_uri(url: URL) -> str:
     """The URL as libpq reads it (no SQLAlchemy driver suffix), with read-only sessions."""
     query = dict(url.query)
-    query["options"] = " ".join(filter(None, [str(query.get("options", "")), _PG_READ_ONLY]))
-    plain = url.set(drivername="postgresql", query=query)
-    return plain.render_as_string(hide_password=False)
+    options = " ".join(filter(None, [str(query.pop("options", "")), _PG_READ_ONLY]))
+    plain = url.set(drivername="postgresql", query=query).render_as_string(hide_password=False)
+    # libpq decodes %20 but not '+' as a space, so the options are quoted here.
+    return f"{plain}{'&' if '?' in plain else '?'}options={quote(options, safe='')}"
 
 
 def _read_only_engine(url: URL, system: str) -> sa.Engine:

@@ -1,0 +1,80 @@
+"""`opendata` as a user runs it: a real subprocess on a fresh working folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from resources.contracts import load_contract
+from resources.institution import SYSTEMS, config_dir, project_root
+
+OPENDATA = str(Path(sys.executable).parent / "opendata")
+
+
+def _run(args: list[str], home: Path, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENDATA_", "DAGSTER_"))}
+    environ.update({"OPENDATA_HOME": str(home), **env})
+    return subprocess.run([OPENDATA, *args], cwd=project_root(), env=environ, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    home = tmp_path_factory.mktemp("home")
+    return home, _run(["demo", "--years", "2"], home)
+
+
+def test_demo_builds_sources_and_extracts_every_table(demo_home) -> None:
+    home, done = demo_home
+    assert done.returncode == 0, done.stderr[-3000:]
+    staging = home / "demo" / "staging"
+    assert str(staging) in done.stdout
+    for system in SYSTEMS:
+        assert (home / "demo" / "sources" / f"{system}.sqlite").is_file()
+        for name, table in load_contract(config_dir() / "contracts" / "default", system).tables.items():
+            folder = staging / system / name
+            if not table.extracted_columns:
+                assert not folder.exists()  # never read: data minimisation
+                continue
+            files = sorted(folder.rglob("data.parquet"))
+            assert files, f"{system}.{name} not staged"
+            assert pq.read_schema(files[-1]).equals(table.arrow_schema())
+            if table.partition is not None:
+                assert len({p.parent.parent.name for p in files}) == 2  # --years 2
+    assert (home / ".dagster").is_dir()  # the runs are visible to `dagster dev`
+
+
+def test_second_demo_reuses_the_sources(demo_home) -> None:
+    home, _ = demo_home
+    before = {p: p.stat().st_mtime_ns for p in (home / "demo" / "sources").glob("*.sqlite")}
+    done = _run(["demo", "--years", "1"], home)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Generating" not in done.stdout
+    assert before == {p: p.stat().st_mtime_ns for p in (home / "demo" / "sources").glob("*.sqlite")}
+
+
+def test_unreachable_source_fails_in_one_line_without_password(tmp_path: Path) -> None:
+    done = _run(["demo"], tmp_path, OPENDATA_HR_URL="postgresql+psycopg://reader:Zx9-secret@127.0.0.1:1/siham")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ") and "hr source database is unreachable" in lines[0]
+    assert "Zx9-secret" not in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_generate_refuses_a_bad_date_in_one_line(tmp_path: Path) -> None:
+    done = _run(["generate", "--system", "hr", "--url", f"sqlite:///{tmp_path}/x.sqlite", "--as-of", "22/11/2026"], tmp_path)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == ["error: --as-of must be a date YYYY-MM-DD, not '22/11/2026'"]
+
+
+def test_every_command_documents_itself(tmp_path: Path) -> None:
+    for args in (["--help"], ["demo", "--help"], ["generate", "--help"]):
+        done = _run(args, tmp_path)
+        assert done.returncode == 0 and "Usage:" in done.stdout
+    assert "--scale" in _run(["generate", "--help"], tmp_path).stdout
