@@ -3,7 +3,7 @@
 Prints, from one run:
 - rows/s of our extraction to Parquet (ADBC stream -> contract cast -> zstd Parquet);
 - rows/s of the floor, `psql -c "COPY (SELECT ...) TO STDOUT" > /dev/null` on the same rows;
-- their ratio (target: at least 0.5);
+- their ratio (target: at least 0.5), steady state and cold;
 - our peak memory (RSS) at two table sizes, to show it does not grow with the table.
 
     python bench/extract.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/opendata_bench]
@@ -89,13 +89,25 @@ def child(url: str, source: str) -> None:
     from resources.sources import SourceDatabase
     from resources.staging import StagingArea
 
+    # Twice in one process: the first pays one-off costs (ADBC driver load
+    # ~0.4 s, catalogue inspection ~0.1 s) that a nightly run pays once for
+    # all its tables; the second is the steady state.
+    seconds, yearly_rows = [], 0
     with tempfile.TemporaryDirectory() as tmp:
         db = SourceDatabase(system="students", url=url)
-        started = time.perf_counter()
-        result = extract_table(db, StagingArea(root=tmp), contract(source), None, "bench-extract")
-        seconds = time.perf_counter() - started
+        for attempt in ("cold", "warm"):
+            started = time.perf_counter()
+            result = extract_table(db, StagingArea(root=tmp), contract(source), None, f"bench-{attempt}")
+            seconds.append(time.perf_counter() - started)
+        if source == TABLE:  # as the asset runs it: one query per academic year
+            table = load_contract(config_dir() / "contracts" / "default", "students").tables[TABLE]
+            years = list(range(2007, 2027))
+            started = time.perf_counter()
+            yearly = extract_table(db, StagingArea(root=tmp), table, years, "bench-yearly")
+            seconds.append(time.perf_counter() - started)
+            yearly_rows = yearly.rows
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": result.rows, "seconds": seconds, "batches": result.batches, "peak_rss_mb": peak_mb}))
+    print(json.dumps({"rows": result.rows, "cold": seconds[0], "warm": seconds[1], "yearly": seconds[2:], "yearly_rows": yearly_rows, "batches": result.batches, "peak_rss_mb": peak_mb}))
 
 
 def main() -> None:
@@ -111,14 +123,19 @@ def main() -> None:
     base = floor(args.url, TABLE)
     full = ours(args.url, TABLE)
     quarter = ours(args.url, SMALL_TABLE)
-    floor_rate, our_rate = rows / base["seconds"], full["rows"] / full["seconds"]
-    print(f"{'measure':<44}{'value':>16}")
-    print(f"{'floor: psql COPY TO STDOUT > /dev/null':<44}{floor_rate:>12,.0f} r/s")
-    print(f"{'ours: ADBC -> contract types -> Parquet':<44}{our_rate:>12,.0f} r/s")
-    print(f"{'ratio ours / floor (target >= 0.5)':<44}{our_rate / floor_rate:>16.2f}")
-    print(f"{'peak RSS, ' + format(quarter['rows'], ',') + ' rows':<44}{quarter['peak_rss_mb']:>13,.0f} MB")
-    print(f"{'peak RSS, ' + format(full['rows'], ',') + ' rows':<44}{full['peak_rss_mb']:>13,.0f} MB")
-    print(f"{'batches streamed (full table)':<44}{full['batches']:>16}")
+    floor_rate = rows / base["seconds"]
+    cold, warm = full["rows"] / full["cold"], full["rows"] / full["warm"]
+    print(f"{'measure':<52}{'value':>16}")
+    print(f"{'floor: psql COPY TO STDOUT > /dev/null':<52}{floor_rate:>12,.0f} r/s")
+    print(f"{'ours, warm: ADBC -> contract types -> Parquet':<52}{warm:>12,.0f} r/s")
+    print(f"{'ours, cold: first table of a fresh process':<52}{cold:>12,.0f} r/s")
+    if full["yearly"]:
+        print(f"{'ours, 20 academic-year partitions (20 queries)':<52}{full['yearly_rows'] / full['yearly'][0]:>12,.0f} r/s")
+    print(f"{'ratio warm / floor (target >= 0.5)':<52}{warm / floor_rate:>16.2f}")
+    print(f"{'ratio cold / floor':<52}{cold / floor_rate:>16.2f}")
+    print(f"{'peak RSS, ' + format(quarter['rows'], ',') + ' rows':<52}{quarter['peak_rss_mb']:>13,.0f} MB")
+    print(f"{'peak RSS, ' + format(full['rows'], ',') + ' rows':<52}{full['peak_rss_mb']:>13,.0f} MB")
+    print(f"{'batches streamed (full table)':<52}{full['batches']:>16}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from resources.contracts import TableContract
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea
-from resources.streaming import year_window
+from resources.streaming import prefetch, year_window
 
 
 @dataclass
@@ -49,7 +49,7 @@ def extract_table(
         window = year_window(table.partition.kind, year) if (year is not None and table.partition) else None
         partition = str(year) if year is not None else None
         with staging.write_run(db.system, table.name, partition, run_id, schema) as writer:
-            for batch in db.stream(table, actual, window):
+            for batch in prefetch(db.stream(table, actual, window)):
                 writer.write(batch)
         result.rows_by_partition[partition or "all"] = writer.rows
         result.batches += writer.batches

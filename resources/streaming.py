@@ -12,6 +12,8 @@ staged schema is the same whatever the engine.
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -181,3 +183,55 @@ def _cast(column: pa.Array, target: pa.DataType) -> pa.Array:
     if pa.types.is_boolean(target) and pa.types.is_integer(column.type):
         return pc.not_equal(column, 0)
     return pc.cast(column, target)
+
+
+_DONE = object()
+
+
+def prefetch(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Read the next batches in a background thread while the caller writes the current one.
+
+    The driver (ADBC, libpq) and the Parquet writer both release the GIL, so
+    on two cores reading and writing overlap. At most ``depth`` batches wait
+    in the queue: memory stays bounded. An error in the reader is re-raised
+    in the caller; a caller that stops early stops the reader.
+    """
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            slots.put(exc)
+        finally:
+            close = getattr(batches, "close", None)
+            if stop.is_set() and close:
+                close()
+
+    reader = threading.Thread(target=produce, name="extract-prefetch", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():
+            try:
+                slots.get_nowait()
+            except queue.Empty:
+                reader.join(timeout=0.1)
