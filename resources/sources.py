@@ -28,6 +28,7 @@ from resources.streaming import (
     conform,
     read_adbc_postgres,
     read_adbc_sqlite,
+    read_connectorx_mysql,
     read_sqlalchemy,
 )
 
@@ -129,6 +130,10 @@ class SourceDatabase(dg.ConfigurableResource):
             query = build_select(table, actual, schema, window, sqlite_typed=True)
             sql = compile_literal(query, self.engine().dialect)
             yield from _adbc_errors(self, read_adbc_sqlite(_sqlite_path(make_url(self.url)), sql, self.batch_rows))
+        elif dialect in ("mysql", "mariadb"):
+            sql = compile_literal(build_select(table, actual, schema, window), self.engine().dialect)
+            uri = make_url(self.url).set(drivername="mysql", query={}).render_as_string(hide_password=False)
+            yield from _connectorx_errors(self, read_connectorx_mysql(uri, sql, self.batch_rows))
         else:
             yield from read_sqlalchemy(self.engine(), build_select(table, actual, schema, window), self.batch_rows)
 
@@ -143,6 +148,14 @@ def _adbc_errors(db: SourceDatabase, batches: Iterator[pa.RecordBatch]) -> Itera
         raise SourceUnavailableError(db._unreachable(exc)) from None
     except adbc_driver_manager.Error as exc:
         raise SourceUnavailableError(f"{db.system} source database refused the extraction query: {type(exc).__name__}") from None
+
+
+def _connectorx_errors(db: SourceDatabase, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """connectorx raises plain RuntimeErrors whose text may hold the URL: keep only a safe reason."""
+    try:
+        yield from batches
+    except (RuntimeError, OSError) as exc:
+        raise SourceUnavailableError(db._unreachable(exc)) from None
 
 
 def _split(source: str) -> tuple[str | None, str]:

@@ -1,10 +1,12 @@
 """Streaming readers: a source table to Arrow record batches, in bounded memory.
 
-Two paths, chosen by engine:
+Three paths, chosen by engine:
 - Arrow-native (ADBC) for PostgreSQL and SQLite: batches come straight from
   the driver (for PostgreSQL, libpq's binary COPY), about 35x faster than
   pandas over SQLAlchemy (measured, ../shared/reference/stack-notes.md).
-- SQLAlchemy ``stream_results`` for the other engines (MariaDB, Oracle...).
+- connectorx's Arrow stream for MariaDB/MySQL, which has no ADBC driver:
+  measured 10x faster than pymysql streaming (bench/extract_mariadb.py).
+- SQLAlchemy ``stream_results`` for the other engines (Oracle...).
 Every batch is then cast to the contract's Arrow types (``conform``), so the
 staged schema is the same whatever the engine.
 """
@@ -121,6 +123,20 @@ def read_adbc_sqlite(path: str, sql: str, batch_rows: int) -> Iterator[pa.Record
                 batch, first = batch.slice(1), False
             if batch.num_rows:
                 yield batch
+
+
+def read_connectorx_mysql(uri: str, sql: str, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Stream a query from MariaDB/MySQL with connectorx, in a read-only session."""
+    import connectorx
+
+    reader = connectorx.read_sql(
+        uri,
+        sql,
+        return_type="arrow_stream",
+        batch_size=batch_rows,
+        pre_execution_query=["SET SESSION TRANSACTION READ ONLY"],
+    )
+    yield from reader
 
 
 def read_sqlalchemy(engine: sa.Engine, query: sa.Select, batch_rows: int) -> Iterator[pa.RecordBatch]:

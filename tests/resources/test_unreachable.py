@@ -61,3 +61,18 @@ def test_oracle_extraction_through_sqlalchemy(tmp_path: Path) -> None:
     staging = StagingArea(root=str(tmp_path / "st"))
     result = extract_table(SourceDatabase(system="students", url=url), staging, table, [2024], "r1")
     assert result.rows == 150
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"mysql+pymysql://reader:{PASSWORD}@127.0.0.1:1/sifac", f"postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:1/siham"],
+    ids=["connectorx", "adbc"],
+)
+def test_arrow_readers_hide_the_password_too(url: str, tmp_path: Path) -> None:
+    """The Arrow-native readers (connectorx, ADBC) fail with our error, not the driver's text."""
+    table = write_contract(tmp_path / "contract")
+    actual = {c.name: c.source for c in table.columns}
+    with pytest.raises(SourceUnavailableError) as caught:
+        list(SourceDatabase(system="hr", url=url).stream(table, actual, None))
+    assert str(caught.value).startswith("hr source database is unreachable")
+    assert PASSWORD not in str(caught.value)
