@@ -121,21 +121,19 @@ class SourceDatabase(dg.ConfigurableResource):
             raise SourceUnavailableError(self._unreachable(exc)) from None
 
     def _raw_batches(self, table, actual, schema, window) -> Iterator[pa.RecordBatch]:
-        dialect = self.dialect
+        dialect, url = self.dialect, make_url(self.url)
+        query = build_select(table, actual, schema, window, sqlite_typed=dialect == "sqlite")
+        if dialect not in ("postgresql", "sqlite", "mysql", "mariadb"):
+            yield from read_sqlalchemy(self.engine(), query, self.batch_rows)
+            return
+        sql = compile_literal(query, self.engine().dialect)
         if dialect == "postgresql":
-            sql = compile_literal(build_select(table, actual, schema, window), self.engine().dialect)
-            uri = _libpq_uri(make_url(self.url))
-            yield from _adbc_errors(self, read_adbc_postgres(uri, sql, self.batch_rows * _PG_BYTES_PER_ROW))
+            yield from _adbc_errors(self, read_adbc_postgres(_libpq_uri(url), sql, self.batch_rows * _PG_BYTES_PER_ROW))
         elif dialect == "sqlite":
-            query = build_select(table, actual, schema, window, sqlite_typed=True)
-            sql = compile_literal(query, self.engine().dialect)
-            yield from _adbc_errors(self, read_adbc_sqlite(_sqlite_path(make_url(self.url)), sql, self.batch_rows))
-        elif dialect in ("mysql", "mariadb"):
-            sql = compile_literal(build_select(table, actual, schema, window), self.engine().dialect)
-            uri = make_url(self.url).set(drivername="mysql", query={}).render_as_string(hide_password=False)
-            yield from _connectorx_errors(self, read_connectorx_mysql(uri, sql, self.batch_rows))
+            yield from _adbc_errors(self, read_adbc_sqlite(_sqlite_path(url), sql, self.batch_rows))
         else:
-            yield from read_sqlalchemy(self.engine(), build_select(table, actual, schema, window), self.batch_rows)
+            uri = url.set(drivername="mysql", query={}).render_as_string(hide_password=False)
+            yield from _connectorx_errors(self, read_connectorx_mysql(uri, sql, self.batch_rows))
 
 
 def _adbc_errors(db: SourceDatabase, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
