@@ -1,0 +1,204 @@
+"""Publication policies: one reviewed YAML file per open dataset (``anonymisation/policies/``).
+
+The policy is the single source of truth of a dataset: every output column,
+its source, treatment, type and description. Anything it does not list is
+dropped (allow-list). The loader refuses a policy that breaks the law as
+encoded here, naming dataset, column and rule, and a policy edited since its
+review (content hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from anonymisation.dictionary import Dictionary, load_dictionary
+
+POLICY_DIR = Path(__file__).resolve().parent / "policies"
+Kind = Literal["aggregate", "amounts", "rows"]
+TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant"}
+GENERALISATIONS = {"year", "age_band", "departement", "amount_band", "flag", "nationality_group"}
+TYPES = {"string", "integer", "number", "date", "boolean", "year"}
+# Bases that allow naming a person (legal-and-standards.md, section 2).
+EXCEPTIONS = {
+    "CRPA D312-1-3 1°": "organisation de l'administration: annuaires, tableaux d'avancement",
+    "CRPA D312-1-3 4°": "enseignement et recherche: résultats d'examens, lauréats",
+    "CRPA D312-1-3 6°": "vie politique: élus des conseils (exception configurable)",
+}
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class PolicyError(ValueError):
+    """A policy breaks a rule; the message names dataset, column and rule."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One published column."""
+
+    name: str
+    treatment: str
+    type: str
+    description: str
+    source: str | None = None  # "table.column" in the builder's frame
+    rule: str | None = None  # generalisation rule
+    role: str = "attribute"  # dimension | measure | label | attribute
+    values: tuple[str, ...] = ()
+    required: bool = False
+    value: str | None = None  # for treatment "constant"
+
+
+@dataclass(frozen=True)
+class Exception_:
+    """A declared legal basis for naming persons, publishing only ``columns``."""
+
+    article: str
+    columns: tuple[str, ...]
+    opposition: str | None  # "system.table" of the opposition list
+    person_key: str | None  # "table.column" identifying the person in the builder's frame
+
+
+@dataclass(frozen=True)
+class Policy:
+    dataset: str
+    domain: str
+    title: str
+    description: str
+    legal_basis: str
+    frequency: str
+    builder: str
+    inputs: tuple[str, ...]
+    kind: Kind
+    columns: tuple[Column, ...]
+    exception: Exception_ | None
+    settings: dict = field(default_factory=dict)  # aggregate/amounts options
+    relations: tuple[dict, ...] = ()
+    national_schema: str | None = None
+    reviewer: str = ""
+    reviewed_on: str = ""
+    hash: str = ""
+
+    @property
+    def nominative(self) -> bool:
+        """Publishes persons' names under an exception: latest version only, not indexed."""
+        return self.exception is not None
+
+    def by_role(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def content_hash(raw: dict) -> str:
+    """SHA-256 of the policy without its review block, in a canonical form."""
+    body = {k: v for k, v in raw.items() if k != "review"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def policy_path(dataset: str, folder: Path = POLICY_DIR) -> Path:
+    return folder / f"{dataset}.yaml"
+
+
+def load_policy(path: Path, dictionary: Dictionary | None = None, *, check_review: bool = True) -> Policy:
+    """Read, check the review hash, parse and enforce the rules of one policy file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    name = str(raw.get("dataset") or path.stem)
+    review = raw.get("review") or {}
+    if check_review:
+        if not review.get("hash"):
+            raise PolicyError(f"{name}: policy has never been reviewed (rule: reviewed policy)")
+        if review["hash"] != content_hash(raw):
+            raise PolicyError(
+                f"{name}: policy edited since its review on {review.get('date')} by {review.get('reviewer')} "
+                f"(rule: reviewed policy; re-review it with `opendata policy review`)"
+            )
+    policy = _parse(name, raw, review)
+    from anonymisation.rules import enforce  # the rules read the dictionary; kept apart for size
+
+    enforce(policy, dictionary or load_dictionary())
+    return policy
+
+
+def load_catalogue(folder: Path = POLICY_DIR, dictionary: Dictionary | None = None) -> dict[str, Policy]:
+    """Every policy of the open-data catalogue, by dataset name."""
+    dictionary = dictionary or load_dictionary()
+    policies = [load_policy(p, dictionary) for p in sorted(folder.glob("*.yaml"))]
+    return {p.dataset: p for p in policies}
+
+
+def _parse(name: str, raw: dict, review: dict) -> Policy:
+    def need(key: str) -> str:
+        if not raw.get(key):
+            raise PolicyError(f"{name}: '{key}' is required (rule: policy format)")
+        return str(raw[key])
+
+    kind = need("kind")
+    if kind not in ("aggregate", "amounts", "rows"):
+        raise PolicyError(f"{name}: kind '{kind}' is unknown (rule: policy format)")
+    columns = tuple(_column(name, c or {}) for c in raw.get("columns") or [])
+    if not columns:
+        raise PolicyError(f"{name}: no columns (rule: policy format)")
+    exc = raw.get("exception")
+    exception = None
+    if exc:
+        exception = Exception_(
+            article=str(exc.get("article")),
+            columns=tuple(exc.get("columns") or ()),
+            opposition=exc.get("opposition"),
+            person_key=exc.get("person_key"),
+        )
+    return Policy(
+        dataset=name,
+        domain=need("domain"),
+        title=need("title"),
+        description=need("description"),
+        legal_basis=need("legal_basis"),
+        frequency=str(raw.get("frequency") or "annual"),
+        builder=need("builder"),
+        inputs=tuple(raw.get("inputs") or ()),
+        kind=kind,
+        columns=columns,
+        exception=exception,
+        settings=dict(raw.get(kind) or {}) if kind != "rows" else dict(raw.get("rows") or {}),
+        relations=tuple(raw.get("relations") or ()),
+        national_schema=raw.get("national_schema"),
+        reviewer=str(review.get("reviewer") or ""),
+        reviewed_on=str(review.get("date") or ""),
+        hash=str(review.get("hash") or ""),
+    )
+
+
+def _column(dataset: str, raw: dict) -> Column:
+    name = str(raw.get("name") or "")
+    where = f"{dataset}.{name or '?'}"
+    treatment = raw.get("treatment")
+    if treatment not in TREATMENTS:
+        raise PolicyError(f"{where}: treatment '{treatment}' is unknown (rule: policy format)")
+    if raw.get("type") not in TYPES:
+        raise PolicyError(f"{where}: type '{raw.get('type')}' is unknown (rule: policy format)")
+    if not raw.get("description"):
+        raise PolicyError(f"{where}: every published column needs a description (rule: documented column)")
+    if treatment == "generalise" and raw.get("rule") not in GENERALISATIONS:
+        raise PolicyError(f"{where}: generalisation rule '{raw.get('rule')}' is unknown (rule: policy format)")
+    if treatment in ("keep", "generalise", "scan", "label", "sum") and not raw.get("source"):
+        raise PolicyError(f"{where}: treatment '{treatment}' needs a source (rule: policy format)")
+    return Column(
+        name=name,
+        treatment=treatment,
+        type=raw["type"],
+        description=str(raw["description"]).strip(),
+        source=raw.get("source"),
+        rule=raw.get("rule"),
+        role=str(raw.get("role") or "attribute"),
+        values=tuple(str(v) for v in raw.get("values") or ()),
+        required=bool(raw.get("required", False)),
+        value=raw.get("value"),
+    )

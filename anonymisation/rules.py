@@ -1,0 +1,86 @@
+"""The legal rules a policy must satisfy, checked when it is loaded.
+
+Each rule cites what it implements (../shared/reference/legal-and-standards.md):
+- a direct identifier is published only under a declared exception that
+  lists it (CRPA L312-1-2, D312-1-3; décret 2017-779 and the DECP texts name
+  legal persons, never natural ones);
+- a sensitive column, or one derived from a birth date, appears only as a
+  generalised dimension of a protected aggregate (CRPA L311-6), even under
+  an exception;
+- free text is published only through the free-text scanner;
+- an exception naming persons honours an opposition list (GDPR art. 21).
+"""
+
+from __future__ import annotations
+
+from anonymisation.dictionary import Dictionary, DictionaryError
+from anonymisation.policy import EXCEPTIONS, SNAKE, Column, Policy, PolicyError
+
+
+def _fail(policy: Policy, column: str, rule: str, detail: str) -> PolicyError:
+    return PolicyError(f"{policy.dataset}.{column}: {detail} (rule: {rule})")
+
+
+def source_class(policy: Policy, column: Column, dictionary: Dictionary) -> str | None:
+    """Dictionary class of a column's source, resolved through the policy's inputs."""
+    if not column.source:
+        return None
+    table, _, name = column.source.partition(".")
+    if name.startswith("_"):
+        return "non_personal"  # made by the builder from codes and dates: a year, a period
+    systems = [i.split(".")[0] for i in policy.inputs if i.split(".")[1] == table]
+    if not systems:
+        raise _fail(policy, column.name, "policy format", f"source table '{table}' is not among the inputs")
+    try:
+        return dictionary.get(systems[0], table, name).cls
+    except DictionaryError as exc:
+        raise _fail(policy, column.name, "classified source", str(exc)) from None
+
+
+def enforce(policy: Policy, dictionary: Dictionary) -> None:
+    """Raise PolicyError on the first rule the policy breaks."""
+    for entry in policy.inputs:
+        system, _, table = entry.partition(".")
+        if not any(k.startswith(f"{system}.{table}.") for k in dictionary.entries):
+            raise _fail(policy, "-", "policy format", f"input '{entry}' is not a known source table")
+    _check_exception(policy)
+    for column in policy.columns:
+        if not SNAKE.match(column.name) and policy.national_schema is None:
+            raise _fail(policy, column.name, "Etalab CSV conventions", "column names are lower-case ASCII snake_case")
+        cls = source_class(policy, column, dictionary)
+        if cls == "direct_identifier":
+            if policy.exception is None or column.name not in policy.exception.columns:
+                raise _fail(policy, column.name, "CRPA L312-1-2",
+                            "publishes a direct identifier without a declared exception covering it")
+        elif cls == "sensitive" or (column.rule == "age_band"):
+            aggregate = policy.kind in ("aggregate", "amounts")
+            if not (aggregate and column.treatment == "generalise" and column.role == "dimension"):
+                raise _fail(policy, column.name, "CRPA L311-6",
+                            "a sensitive column (or one derived from a birth date) may only be a generalised "
+                            "dimension of a protected aggregate")
+        elif cls == "free_text" and column.treatment != "scan":
+            raise _fail(policy, column.name, "free-text scan", "free text is published only after scanning")
+    _check_shape(policy)
+
+
+def _check_exception(policy: Policy) -> None:
+    exc = policy.exception
+    if exc is None:
+        return
+    if exc.article not in EXCEPTIONS:
+        raise _fail(policy, "-", "declared exception", f"'{exc.article}' is not an exception this product knows")
+    if not exc.opposition or not exc.person_key:
+        raise _fail(policy, "-", "GDPR art. 21", "a nominative exception needs an opposition list and a person key")
+    unknown = [c for c in exc.columns if c not in {col.name for col in policy.columns}]
+    if unknown:
+        raise _fail(policy, unknown[0], "declared exception", "the exception lists a column the policy does not publish")
+
+
+def _check_shape(policy: Policy) -> None:
+    treatments = [c.treatment for c in policy.columns]
+    if policy.kind == "aggregate" and (treatments.count("count") != 1 or treatments.count("status") != 1):
+        raise _fail(policy, "-", "small-cell rule", "an aggregate publishes exactly one count and its status column")
+    if policy.kind == "amounts" and ("sum" not in treatments or "status" not in treatments):
+        raise _fail(policy, "-", "dominance rule", "an amounts aggregate publishes sums and their status column")
+    if policy.kind == "rows" and {"count", "sum"} & set(treatments):
+        raise _fail(policy, "-", "policy format", "row-level datasets have no count or sum columns")

@@ -1,0 +1,85 @@
+"""Generalisation treatments: coarser values that no longer single a person out.
+
+WP29 opinion 05/2014: generalise (year instead of date, age band instead of
+birth date, département instead of commune) so that the singling-out and
+linkability tests fail. Every function maps a Series to a Series of the same
+length, leaving missing values missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+
+# Age bands of the ministry's staff statistics (bilan social), closed on the right.
+AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 25, "moins de 25 ans"),
+    (25, 35, "25 à 34 ans"),
+    (35, 45, "35 à 44 ans"),
+    (45, 55, "45 à 54 ans"),
+    (55, 65, "55 à 64 ans"),
+    (65, None, "65 ans et plus"),
+)
+AMOUNT_EDGES: tuple[float, ...] = (0, 1_000, 10_000, 40_000, 90_000, 215_000, 1_000_000)
+EU = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+)
+
+
+def year(values: pd.Series) -> pd.Series:
+    """A date becomes its calendar year."""
+    return pd.to_datetime(values).dt.year.astype("Int64")
+
+
+def age_band(birth_dates: pd.Series, on: dt.date | pd.Series) -> pd.Series:
+    """A birth date becomes the age band reached on the reference date ``on``."""
+    born = pd.to_datetime(birth_dates)
+    ref = pd.to_datetime(on) if isinstance(on, pd.Series) else pd.Timestamp(on)
+    ref_year = ref.dt.year if isinstance(ref, pd.Series) else ref.year
+    ref_md = (ref.dt.month * 100 + ref.dt.day) if isinstance(ref, pd.Series) else ref.month * 100 + ref.day
+    age = ref_year - born.dt.year - ((born.dt.month * 100 + born.dt.day) > ref_md).astype(int)
+    labels = pd.Series(pd.NA, index=birth_dates.index, dtype="str")
+    for low, high, label in AGE_BANDS:
+        mask = (age >= low) & ((age < high) if high is not None else True) & born.notna()
+        labels = labels.mask(mask, label)
+    return labels
+
+
+def departement(commune_codes: pd.Series) -> pd.Series:
+    """A COG commune code becomes its département code (2 characters; 3 overseas, 97x)."""
+    codes = commune_codes.astype("str")
+    overseas = codes.str.startswith("97")
+    return codes.str[:2].mask(overseas, codes.str[:3]).where(commune_codes.notna())
+
+
+def amount_band(amounts: pd.Series, edges: tuple[float, ...] = AMOUNT_EDGES) -> pd.Series:
+    """An amount becomes a band label such as '10000-40000' (the last band is open)."""
+    values = pd.to_numeric(amounts, errors="coerce").astype("float64")
+    bounds = list(edges) + [float("inf")]
+    labels = [f"{int(lo)}-{int(hi)}" if hi != float("inf") else f"{int(lo)} et plus" for lo, hi in zip(bounds, bounds[1:])]
+    return pd.cut(values, bins=bounds, labels=labels, right=False).astype("str").where(values.notna())
+
+
+def flag(values: pd.Series) -> pd.Series:
+    """Presence of a value (e.g. a scholarship level) becomes 'oui' / 'non'."""
+    present = values.notna() & ~values.astype("str").isin(["", "0", "False", "false"])
+    return present.map({True: "oui", False: "non"}).astype("str")
+
+
+def nationality_group(iso_codes: pd.Series) -> pd.Series:
+    """An ISO country code becomes France / Union européenne / Hors Union européenne."""
+    codes = iso_codes.astype("str").str.upper()
+    group = pd.Series("Hors Union européenne", index=iso_codes.index, dtype="str")
+    group = group.mask(codes.isin(EU), "Union européenne").mask(codes == "FR", "France")
+    return group.mask(iso_codes.isna(), "Non renseignée")
+
+
+SIMPLE: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "year": year,
+    "departement": departement,
+    "amount_band": amount_band,
+    "flag": flag,
+    "nationality_group": nationality_group,
+}
