@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.policy_cli import policy as policy_group
 from resources.errors import OpenDataError
 
 console = Console(stderr=False)
@@ -47,7 +48,13 @@ def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
     for key, rows in sorted(result.summary.rows.items()):
         table.add_row(key, result.summary.partitions[key], f"{rows:,}")
     console.print(table)
+    checks = result.summary.checks
+    console.print(f"Blocking checks: {sum(checks.values())} passed, {len(checks) - sum(checks.values())} failed")
+    for name in result.summary.failed_checks:
+        console.print(f"  [red]failed[/]: {name} (its dataset is not published; see the run in Dagster)")
     console.print(f"Staging (private, extracted tables): {result.institution.staging_dir}")
+    console.print(f"Candidates (anonymised, awaiting publication): {result.institution.candidates_dir}")
+    console.print(f"Reports: {result.institution.reports_dir}")
     console.print(f"Output store: {result.institution.store_dir}")
     console.print(f"Dagster runs: {len(result.summary.run_ids)} (see them with `dagster dev`)")
 
@@ -78,6 +85,9 @@ def generate(scale: str, url: str, system: str, seed: int, as_of: str | None, re
         _fail(f"{system}: cannot write to {safe}: {type(exc).__name__} (is the server running, does the database exist?)")
     for table, rows in counts.items():
         console.print(f"{system}.{table}: {rows:,} rows")
+
+
+main.add_command(policy_group)
 
 
 if __name__ == "__main__":

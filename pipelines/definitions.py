@@ -11,8 +11,12 @@ import os
 
 import dagster as dg
 
+from anonymisation.policy import load_catalogue
+from assets.anonymised import anonymised_assets
+from assets.audit import audit_asset
 from assets.extracted import extraction_assets
 from assets.partitions import YearPartitions
+from resources.candidates import CandidateArea
 from resources.contracts import load_contract
 from resources.institution import SYSTEMS, Institution, load_institution
 from resources.sources import SourceDatabase
@@ -33,8 +37,13 @@ def build_definitions(institution: Institution) -> dg.Definitions:
     assets: list[dg.AssetsDefinition] = []
     for system in SYSTEMS:
         assets += extraction_assets(load_contract(institution.contracts_dir, system), partitions)
+    identity = (institution.name, institution.siret)
+    catalogue = load_catalogue()
+    assets += anonymised_assets(catalogue, identity, str(institution.store_dir))
+    assets.append(audit_asset(catalogue))
     resources = {f"{system}_db": source_resource(institution, system) for system in SYSTEMS}
     resources["staging"] = StagingArea(root=str(institution.staging_dir))
+    resources["candidates"] = CandidateArea(root=str(institution.candidates_dir), reports=str(institution.reports_dir))
     return dg.Definitions(assets=assets, resources=resources)
 
 

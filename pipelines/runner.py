@@ -31,6 +31,11 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
     partitions: dict[str, str] = field(default_factory=dict)
     run_ids: list[str] = field(default_factory=list)
+    checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return sorted(name for name, passed in self.checks.items() if not passed)
 
 
 def _waves(assets: list[dg.AssetsDefinition]) -> list[list[dg.AssetsDefinition]]:
@@ -87,6 +92,9 @@ def materialize_all(
             summary.run_ids.append(result.run_id)
             if not result.success:
                 raise RunFailed(_error_line(result))
+            for evaluation in result.get_asset_check_evaluations():
+                name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                summary.checks[name] = evaluation.passed
             for event in result.get_asset_materialization_events():
                 mat = event.event_specific_data.materialization
                 key = mat.asset_key.to_user_string()

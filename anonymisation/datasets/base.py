@@ -1,0 +1,38 @@
+"""What builders receive: a reader of staged tables and the run's context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+
+PARTITION = "_partition"  # the year a staged row was extracted for (absent for reference tables)
+
+
+class Reader(Protocol):
+    def __call__(self, system: str, table: str) -> pd.DataFrame:
+        """Every staged partition of a table (latest run of each), with its year in ``_partition``."""
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """Identity of the institution and the day of the run."""
+
+    institution_name: str
+    institution_siret: str
+    as_of: dt.date
+
+
+def prefixed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Name columns ``table.column`` (the partition year stays ``_partition``)."""
+    return frame.rename(columns={c: f"{table}.{c}" for c in frame.columns if c != PARTITION})
+
+
+def active_on(frame: pd.DataFrame, start: str, end: str, day: pd.Series | dt.date) -> pd.Series:
+    """Rows whose [start, end] period contains ``day`` (an empty end runs on)."""
+    when = pd.to_datetime(day) if isinstance(day, pd.Series) else pd.Timestamp(day)
+    begins = pd.to_datetime(frame[start])
+    ends = pd.to_datetime(frame[end])
+    return (begins <= when) & (ends.isna() | (ends >= when))

@@ -1,0 +1,52 @@
+"""Finance datasets: budget execution (aggregated), public contracts (DECP), subsidies (SCDL)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from anonymisation.datasets.base import PARTITION, BuildContext, Reader, prefixed
+
+NATURAL_PERSON = "personne_physique"
+
+
+def execution_budgetaire(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """Budget lines with their account and destination labels; the payee is kept only as a contributor id."""
+    lines = read("finance", "lignes_budgetaires").drop(columns=[PARTITION], errors="ignore")
+    # A line with no third party (internal, payroll) is its own contributor for the dominance rule.
+    lines["id_tiers"] = lines["id_tiers"].astype("str").where(lines["id_tiers"].notna(), "ligne-" + lines["id_ligne"].astype("str"))
+    frame = prefixed(lines, "lignes_budgetaires")
+    accounts = prefixed(read("finance", "comptes"), "comptes")
+    destinations = prefixed(read("finance", "destinations"), "destinations")
+    frame = frame.merge(accounts, left_on="lignes_budgetaires.compte", right_on="comptes.compte", how="left")
+    return frame.merge(destinations, left_on="lignes_budgetaires.code_destination",
+                       right_on="destinations.code_destination", how="left")
+
+
+def marches_publics(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """One row per contract, its holders listed by identifier only (DECP 2.0.3)."""
+    contracts = read("finance", "marches").drop(columns=[PARTITION], errors="ignore").drop_duplicates("id_marche")
+    holders = read("finance", "marches_titulaires").sort_values(["id_marche", "rang"])
+    grouped = holders.groupby("id_marche").agg(
+        id_titulaire=("id_titulaire", lambda s: ";".join(s.astype("str"))),
+        type_identifiant=("type_identifiant", lambda s: ";".join(s.astype("str"))),
+    ).reset_index()
+    frame = prefixed(contracts, "marches")
+    return frame.merge(prefixed(grouped, "marches_titulaires"), left_on="marches.id_marche",
+                       right_on="marches_titulaires.id_marche", how="left")
+
+
+def subventions(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """Subsidies to legal persons with the beneficiary's name and identifiers (décret 2017-779).
+
+    A natural person is never named: their grants are left out here and
+    counted in the anonymisation report.
+    """
+    grants = read("finance", "subventions").drop(columns=[PARTITION], errors="ignore").drop_duplicates("id_subvention")
+    parties = read("finance", "tiers").drop_duplicates("id_tiers")[["id_tiers", "type_tiers", "raison_sociale", "siret", "rna"]]
+    frame = prefixed(grants, "subventions").merge(prefixed(parties, "tiers"), left_on="subventions.id_tiers",
+                                                  right_on="tiers.id_tiers", how="left")
+    frame.attrs["left_out_natural_persons"] = int((frame["tiers.type_tiers"] == NATURAL_PERSON).sum())
+    frame = frame[frame["tiers.type_tiers"] != NATURAL_PERSON]
+    periods = frame["subventions.date_debut_versement"].astype("str") + "/" + frame["subventions.date_fin_versement"].astype("str")
+    frame["subventions._dates_periode_versement"] = periods.where(frame["subventions.date_debut_versement"].notna())
+    return frame

@@ -1,0 +1,62 @@
+"""Student datasets: enrolments at the census date, diplomas awarded, graduates (D312-1-3 4°),
+the diplomas catalogue; and the shared reference list of structures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from anonymisation.datasets.base import PARTITION, BuildContext, Reader, prefixed
+
+# Enrolments are counted on 15 January of the academic year (SISE census date),
+# not as a moving daily count.
+CENSUS_MONTH_DAY = (1, 15)
+
+
+def _students(read: Reader) -> pd.DataFrame:
+    return read("students", "etudiants").drop_duplicates("numero_etudiant")
+
+
+def effectifs_etudiants(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """Principal enrolments registered by the census date of their academic year."""
+    enrolments = read("students", "inscriptions").drop(columns=[PARTITION], errors="ignore")
+    census = pd.to_datetime((enrolments["annee_universitaire"] + 1).astype("str") + "-01-15")
+    counted = enrolments["inscription_principale"].fillna(False).astype(bool) & (pd.to_datetime(enrolments["date_inscription"]) <= census)
+    frame = prefixed(enrolments[counted].drop_duplicates(["numero_etudiant", "annee_universitaire"]), "inscriptions")
+    people = prefixed(_students(read)[["numero_etudiant", "sexe", "serie_bac", "echelon_bourse", "nationalite"]], "etudiants")
+    diplomas = prefixed(read("students", "diplomes")[["code_diplome", "libelle"]], "diplomes")
+    frame = frame.merge(people, left_on="inscriptions.numero_etudiant", right_on="etudiants.numero_etudiant", how="left")
+    return frame.merge(diplomas, left_on="inscriptions.code_diplome", right_on="diplomes.code_diplome", how="left")
+
+
+def _awarded(read: Reader) -> pd.DataFrame:
+    results = read("students", "resultats").drop(columns=[PARTITION], errors="ignore").drop_duplicates("id_resultat")
+    awarded = results[results["diplome_delivre"].fillna(False).astype(bool)].copy()
+    awarded["mention"] = awarded["mention"].fillna("sans mention")
+    return prefixed(awarded, "resultats")
+
+
+def diplomes_delivres(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """Diplomas awarded, one row per graduate and diploma."""
+    people = prefixed(_students(read)[["numero_etudiant", "sexe"]], "etudiants")
+    diplomas = prefixed(read("students", "diplomes")[["code_diplome", "libelle"]], "diplomes")
+    frame = _awarded(read).merge(people, left_on="resultats.numero_etudiant", right_on="etudiants.numero_etudiant", how="left")
+    return frame.merge(diplomas, left_on="resultats.code_diplome", right_on="diplomes.code_diplome", how="left")
+
+
+def laureats(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """Graduates by name, diploma, year and mention."""
+    people = _students(read)
+    people = prefixed(people.assign(nom=people["nom_usage"].fillna(people["nom"]))[["numero_etudiant", "nom", "prenom"]], "etudiants")
+    diplomas = prefixed(read("students", "diplomes")[["code_diplome", "libelle"]], "diplomes")
+    frame = _awarded(read).merge(people, left_on="resultats.numero_etudiant", right_on="etudiants.numero_etudiant", how="inner")
+    return frame.merge(diplomas, left_on="resultats.code_diplome", right_on="diplomes.code_diplome", how="left")
+
+
+def catalogue_formations(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """The diplomas offered, one row each."""
+    return prefixed(read("students", "diplomes").drop_duplicates("code_diplome"), "diplomes")
+
+
+def structures(read: Reader, ctx: BuildContext) -> pd.DataFrame:
+    """The institution's structures with their UAI codes and site coordinates."""
+    return prefixed(read("hr", "structures").drop_duplicates("code_structure"), "structures")

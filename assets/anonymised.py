@@ -1,0 +1,90 @@
+"""Anonymised assets ``[domain, anonymised, dataset]``: one per policy of the open-data catalogue.
+
+Each builds its dataset from staging, applies its reviewed policy, writes a
+candidate (outside the output store) and its anonymisation report, and runs
+the leak guard as a blocking check: a hit stops that dataset, never the others.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the context annotation at definition time.
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from anonymisation.policy import Policy
+from assets.anonymising import DatasetOutcome, run_dataset
+
+LEAK_GUARD = "leak_guard"
+
+
+def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str], store_root: str) -> list[dg.AssetsDefinition]:
+    """Build the anonymised asset of every policy of the catalogue."""
+    return [_asset(policy, institution, store_root) for policy in catalogue.values()]
+
+
+def _description(policy: Policy) -> str:
+    basis = f"Exception: {policy.exception.article}." if policy.exception else "Anonymised: no person is named."
+    return f"{policy.description}\n\nLegal basis: {policy.legal_basis}\n\n{basis}"
+
+
+def _previous(store_root: str, dataset: str) -> pd.DataFrame | None:
+    """The previous published version, for carried suppression and differencing checks."""
+    path = Path(store_root) / dataset / "latest" / f"{dataset}.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def _asset(policy: Policy, institution: tuple[str, str], store_root: str) -> dg.AssetsDefinition:
+    key = dg.AssetKey([policy.domain, "anonymised", policy.dataset])
+    deps = [dg.AssetKey([i.split(".")[0], "extracted", i.split(".")[1]]) for i in policy.inputs]
+    guard = dg.AssetCheckSpec(
+        LEAK_GUARD, asset=key, blocking=True,
+        description="No direct identifier of the sources (NIR, INE, personal e-mail or phone, IBAN, "
+                    "name of a person not covered by an exception) in any published value.",
+    )
+
+    @dg.asset(
+        key=key, group_name=policy.domain, deps=deps, check_specs=[guard], description=_description(policy),
+        required_resource_keys={"staging", "candidates"}, kinds={"pandas", "parquet"},
+        tags={"nominative": "yes"} if policy.nominative else {},
+        metadata={"policy_hash": policy.hash, "legal_basis": policy.legal_basis},
+    )
+    def _anonymise(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        outcome = run_dataset(policy, context.resources.staging, context.resources.candidates, context.run_id,
+                              dt.date.today(), institution, _previous(store_root, policy.dataset))
+        for leak in outcome.leaks:
+            context.log.error(leak.message())
+        return dg.MaterializeResult(metadata=_metadata(outcome), check_results=[_guard_result(outcome)])
+
+    return _anonymise
+
+
+def _guard_result(outcome: DatasetOutcome) -> dg.AssetCheckResult:
+    messages = [leak.message() for leak in outcome.leaks]
+    return dg.AssetCheckResult(
+        check_name=LEAK_GUARD, passed=not messages, severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"findings": dg.MetadataValue.int(len(messages)),
+                  "details": dg.MetadataValue.md("\n".join(f"- {m}" for m in messages[:50]) or "none")},
+    )
+
+
+def _metadata(outcome: DatasetOutcome) -> dict[str, dg.MetadataValue]:
+    report = outcome.report
+    withheld = {k: v for k, v in report.withheld.items() if k != "cellules"}
+    return {
+        "dagster/row_count": dg.MetadataValue.int(report.rows_out),
+        "dagster/column_schema": dg.MetadataValue.table_schema(dg.TableSchema(columns=[
+            dg.TableColumn(c["name"], description=f"{c['treatment']} {c.get('rule') or ''}".strip())
+            for c in report.columns_published])),
+        "candidate": dg.MetadataValue.path(str(outcome.candidate)),
+        "report": dg.MetadataValue.path(str(outcome.report_paths[1])),
+        "policy_hash": dg.MetadataValue.text(report.policy_hash),
+        "reviewer": dg.MetadataValue.text(f"{report.reviewer} ({report.reviewed_on})"),
+        "exception": dg.MetadataValue.text(report.exception or "none"),
+        "opposition_removed": dg.MetadataValue.int(report.opposition_removed),
+        "columns_dropped": dg.MetadataValue.int(len(report.columns_dropped)),
+        "cells_withheld": dg.MetadataValue.json(withheld),
+        "k_anonymity": dg.MetadataValue.int(report.k_anonymity) if report.k_anonymity is not None else dg.MetadataValue.text("aggregate"),
+        "redactions": dg.MetadataValue.json(report.redactions),
+        "public_names_kept": dg.MetadataValue.int(report.public_names_kept),
+    }

@@ -1,0 +1,108 @@
+"""Plain functions behind the anonymised assets: build, apply the policy, write the candidate, guard it.
+
+Heavy engines (the spaCy model, the persons of the sources, the keyed-hash
+index) are built once per process and reused by every dataset of the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from anonymisation.apply import ApplyContext, apply
+from anonymisation.datasets import BUILDERS, BuildContext
+from anonymisation.dictionary import load_dictionary
+from anonymisation.freetext import FreeTextScanner
+from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
+from anonymisation.persons import Persons, collect_persons, oppositions
+from anonymisation.policy import Policy
+from anonymisation.report import AnonymisationReport
+from resources.candidates import CandidateArea, staged_reader
+from resources.institution import config_dir
+from resources.staging import StagingArea
+from resources.version import code_version
+
+
+@dataclass
+class DatasetOutcome:
+    """What anonymising one dataset produced: counts, paths and leak findings (never values)."""
+
+    policy: Policy
+    candidate: Path
+    report: AnonymisationReport
+    report_paths: tuple[Path, Path]
+    leaks: list[LeakFinding] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+
+
+def public_names() -> list[str]:
+    """The steward's list of public names (eponymous buildings, streets, labs)."""
+    path = config_dir() / "public_names.yaml"
+    return [str(n) for n in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+
+
+def accepted_findings_path() -> Path:
+    return config_dir() / "accepted_findings.yaml"
+
+
+@cache
+def _persons(staging_root: str, stamp: str) -> Persons:
+    return collect_persons(staged_reader(StagingArea(root=staging_root)))
+
+
+@cache
+def _scanner(staging_root: str, stamp: str) -> FreeTextScanner:
+    persons = _persons(staging_root, stamp)
+    return FreeTextScanner(deny_names=persons.names, public_names=public_names())
+
+
+@cache
+def _index(staging_root: str, stamp: str) -> IdentifierIndex:
+    persons = _persons(staging_root, stamp)
+    index = IdentifierIndex(hmac_key(Path(staging_root) / ".guard-key"))
+    for kind, values in persons.identifiers.items():
+        index.add(kind, values)
+    index.add_names(persons.names)
+    return index
+
+
+def _stamp(staging: StagingArea) -> str:
+    """Changes whenever a person table is re-extracted, so the caches follow the sources."""
+    parts = []
+    for system, table in (("hr", "agents"), ("students", "etudiants"), ("finance", "tiers")):
+        latest = staging.latest(system, table)
+        parts.append(str(latest.parent.name) if latest else "-")
+    return "|".join(parts)
+
+
+def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea, run_id: str,
+                as_of: dt.date, institution: tuple[str, str], previous: pd.DataFrame | None = None) -> DatasetOutcome:
+    """Anonymise one dataset from staging into a candidate, with its report and its leak-guard findings."""
+    read = staged_reader(staging)
+    stamp = _stamp(staging)
+    frame = BUILDERS[policy.builder](read, BuildContext(institution[0], institution[1], as_of))
+    needs_scan = any(c.treatment == "scan" for c in policy.columns)
+    context = ApplyContext(
+        as_of=as_of, run_id=run_id, code_version=code_version(), dictionary=load_dictionary(),
+        scanner=_scanner(staging.root, stamp) if needs_scan else None,
+        oppositions=oppositions([policy], read), previous=previous,
+    )
+    out, report = apply(frame, policy, context)
+    candidate = candidates.write(policy.dataset, run_id, out)
+    paths = report.write(candidates.report_dir("anonymisation", as_of))
+    accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []
+    skip = policy.exception.columns if policy.exception else ()
+    leaks = scan_frame(out, policy.dataset, _index(staging.root, stamp), key_columns=_keys(policy),
+                       accepted=accepted, skip_columns=skip)
+    return DatasetOutcome(policy, candidate, report, paths, leaks, out)
+
+
+def _keys(policy: Policy) -> list[str]:
+    """Columns that name a row in a leak message: dimensions, or the first column of a row-level dataset."""
+    dims = [c.name for c in policy.by_role("dimension")]
+    return dims or [policy.columns[0].name]

@@ -1,0 +1,94 @@
+"""Reading staged tables back, and the candidates area where anonymised files wait for their checks.
+
+Candidates are private like staging (0700): a nominative candidate is not
+public until the publication step moves it, and a candidate that failed a
+blocking check is never moved. Layout (docs/layout.md):
+``<candidates>/<dataset>/<run>/<dataset>.parquet``, last two runs kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import Field
+
+from resources.errors import OpenDataError
+from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, make_private_dir
+
+PARTITION = "_partition"
+
+
+class NothingStagedError(OpenDataError):
+    """A dataset needs a table that has not been extracted yet."""
+
+
+def staged_reader(staging: StagingArea) -> Callable[[str, str], pd.DataFrame]:
+    """A reader of every staged partition of a table (latest run of each), with its year in ``_partition``."""
+
+    def read(system: str, table: str) -> pd.DataFrame:
+        base = Path(staging.root) / system / table
+        runs = StagingArea.runs(base)
+        if runs:  # a reference table: runs sit right under the table folder
+            return pq.read_table(runs[-1] / DATA_FILE).to_pandas()
+        frames = []
+        for part in sorted(p for p in base.iterdir() if p.is_dir() and p.name.isdigit()) if base.is_dir() else []:
+            latest = StagingArea.runs(part)
+            if latest:
+                frame = pq.read_table(latest[-1] / DATA_FILE).to_pandas()
+                frames.append(frame.assign(**{PARTITION: int(part.name)}))
+        if not frames:
+            raise NothingStagedError(f"{system}.{table}: nothing staged yet (rule: extract before anonymising)")
+        return pd.concat(frames, ignore_index=True)
+
+    return read
+
+
+class CandidateArea(dg.ConfigurableResource):
+    """Anonymised datasets waiting for their blocking checks, and the reports of each run."""
+
+    root: str = Field(description="Candidates folder (never inside the output store)")
+    reports: str = Field(description="Reports folder for data stewards and the DPO")
+
+    def write(self, dataset: str, run_id: str, frame: pd.DataFrame) -> Path:
+        """Write a candidate atomically (hidden temporary folder, then rename); keep the last two."""
+        root = Path(self.root)
+        parent = root / dataset
+        make_private_dir(parent, root)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        tmp = parent / f".tmp-{stamp}"
+        make_private_dir(tmp, root)
+        try:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp / f"{dataset}.parquet", compression="zstd")
+            os.chmod(tmp / f"{dataset}.parquet", 0o600)
+            final = parent / f"{stamp}_{run_id[:8]}"
+            os.rename(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        for old in self.runs(dataset)[:-KEEP_RUNS]:
+            shutil.rmtree(old, ignore_errors=True)
+        return final / f"{dataset}.parquet"
+
+    def runs(self, dataset: str) -> list[Path]:
+        parent = Path(self.root) / dataset
+        if not parent.is_dir():
+            return []
+        return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.parquet")))
+
+    def latest(self, dataset: str) -> Path | None:
+        runs = self.runs(dataset)
+        return runs[-1] / f"{dataset}.parquet" if runs else None
+
+    def report_dir(self, kind: str, day: dt.date) -> Path:
+        """``<reports>/<YYYY-MM-DD>/<kind>/``, private to the pipeline's user."""
+        folder = Path(self.reports) / day.isoformat() / kind
+        make_private_dir(folder, Path(self.reports))
+        return folder
