@@ -50,7 +50,7 @@ def _asset(policy: Policy, institution: tuple[str, str], store_root: str) -> dg.
         metadata={"policy_hash": policy.hash, "legal_basis": policy.legal_basis},
     )
     def _anonymise(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        outcome = run_dataset(policy, context.resources.staging, context.resources.candidates, context.run_id,
+        outcome = run_dataset(policy, context.resources.staging, context.resources.candidates, context.run.run_id,
                               dt.date.today(), institution, _previous(store_root, policy.dataset))
         for leak in outcome.leaks:
             context.log.error(leak.message())

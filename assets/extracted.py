@@ -52,7 +52,7 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.As
     def _extract(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         years = [int(key) for key in context.partition_keys] if partitions_def else None
         db = getattr(context.resources, resource_key)
-        result = extract_table(db, context.resources.staging, table, years, context.run_id)
+        result = extract_table(db, context.resources.staging, table, years, context.run.run_id)
         if result.drift:
             context.log.warning(
                 f"{table.system}.{table.name}: {len(result.drift)} source column(s) not in the contract, "
