@@ -114,6 +114,7 @@ def _new_report(policy: Policy, ctx: ApplyContext, frame: pd.DataFrame) -> Anony
         reviewer=policy.reviewer, reviewed_on=policy.reviewed_on, code_version=ctx.code_version,
         legal_basis=policy.legal_basis, kind=policy.kind,
         exception=policy.exception.article if policy.exception else None, nominative=policy.nominative,
+        noindex=policy.nominative,
         rows_in=len(frame), left_out={k: v for k, v in frame.attrs.items() if isinstance(v, int)},
         columns_published=[{"name": c.name, "source": c.source, "treatment": c.treatment, "rule": c.rule} for c in policy.columns],
         columns_dropped=dropped,

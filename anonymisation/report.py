@@ -28,6 +28,7 @@ class AnonymisationReport:
     kind: str
     exception: str | None = None
     nominative: bool = False
+    noindex: bool = False  # CNIL délibération 2018-101: nominative files are not indexed by search engines
     rows_in: int = 0
     rows_out: int = 0
     opposition_removed: int = 0
@@ -69,6 +70,7 @@ def render_html(report: AnonymisationReport) -> str:
         ("Jeu de données", f"{report.title} ({report.dataset})"),
         ("Base légale", report.legal_basis),
         ("Exception (nominatif)", report.exception or "aucune: données anonymisées"),
+        ("Indexation par les moteurs", "interdite (X-Robots-Tag: noindex)" if report.noindex else "autorisée"),
         ("Lignes lues / publiées", f"{report.rows_in} / {report.rows_out}"),
         ("Oppositions appliquées", report.opposition_removed),
         ("k-anonymat", report.k_anonymity if report.k_anonymity is not None else "sans objet (agrégat)"),

@@ -46,7 +46,7 @@ def _asset(policy: Policy, institution: tuple[str, str], store_root: str) -> dg.
     @dg.asset(
         key=key, group_name=policy.domain, deps=deps, check_specs=[guard], description=_description(policy),
         required_resource_keys={"staging", "candidates"}, kinds={"pandas", "parquet"},
-        tags={"nominative": "yes"} if policy.nominative else {},
+        tags={"nominative": "yes", "noindex": "yes"} if policy.nominative else {},
         metadata={"policy_hash": policy.hash, "legal_basis": policy.legal_basis},
     )
     def _anonymise(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -81,6 +81,7 @@ def _metadata(outcome: DatasetOutcome) -> dict[str, dg.MetadataValue]:
         "policy_hash": dg.MetadataValue.text(report.policy_hash),
         "reviewer": dg.MetadataValue.text(f"{report.reviewer} ({report.reviewed_on})"),
         "exception": dg.MetadataValue.text(report.exception or "none"),
+        "noindex": dg.MetadataValue.bool(report.noindex),
         "opposition_removed": dg.MetadataValue.int(report.opposition_removed),
         "columns_dropped": dg.MetadataValue.int(len(report.columns_dropped)),
         "cells_withheld": dg.MetadataValue.json(withheld),

@@ -93,7 +93,7 @@ def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea,
         oppositions=oppositions([policy], read), previous=previous,
     )
     out, report = apply(frame, policy, context)
-    candidate = candidates.write(policy.dataset, run_id, out)
+    candidate = candidates.write(policy.dataset, run_id, out, nominative=policy.nominative)
     paths = report.write(candidates.report_dir("anonymisation", as_of))
     accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []
     skip = policy.exception.columns if policy.exception else ()

@@ -57,8 +57,12 @@ class CandidateArea(dg.ConfigurableResource):
     root: str = Field(description="Candidates folder (never inside the output store)")
     reports: str = Field(description="Reports folder for data stewards and the DPO")
 
-    def write(self, dataset: str, run_id: str, frame: pd.DataFrame) -> Path:
-        """Write a candidate atomically (hidden temporary folder, then rename); keep the last two."""
+    def write(self, dataset: str, run_id: str, frame: pd.DataFrame, *, nominative: bool = False) -> Path:
+        """Write a candidate atomically (hidden temporary folder, then rename).
+
+        The last two runs are kept; a nominative dataset keeps only its latest,
+        so a person who objected disappears from every copy at the next run.
+        """
         root = Path(self.root)
         parent = root / dataset
         make_private_dir(parent, root)
@@ -73,7 +77,7 @@ class CandidateArea(dg.ConfigurableResource):
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        for old in self.runs(dataset)[:-KEEP_RUNS]:
+        for old in self.runs(dataset)[:-(1 if nominative else KEEP_RUNS)]:
             shutil.rmtree(old, ignore_errors=True)
         return final / f"{dataset}.parquet"
 

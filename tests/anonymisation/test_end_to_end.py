@@ -149,3 +149,17 @@ def test_an_opposition_removes_the_graduate(planted_run) -> None:
     assert not ((graduates["nom"] == last) & (graduates["prenom"] == first)).any()
     report = sorted((home / "demo" / "reports").rglob("anonymisation/laureats.json"))[-1].read_text(encoding="utf-8")
     assert '"opposition_removed": 0' not in report
+
+
+def test_nominative_candidates_keep_only_their_latest_version_and_are_not_indexed(planted_run) -> None:
+    home, _, _, _ = planted_run
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENDATA_", "DAGSTER_"))}
+    environ["OPENDATA_HOME"] = str(home)
+    again = subprocess.run([OPENDATA, "demo", "--years", "2"], cwd=project_root(), env=environ,
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-2000:]
+    folder = home / "demo" / "candidates"
+    assert len(list((folder / "laureats").glob("*/*.parquet"))) == 1
+    assert len(list((folder / "effectifs_etudiants").glob("*/*.parquet"))) == 2
+    report = sorted((home / "demo" / "reports").rglob("anonymisation/annuaire.json"))[-1].read_text(encoding="utf-8")
+    assert '"noindex": true' in report
