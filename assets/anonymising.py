@@ -18,6 +18,7 @@ from anonymisation.apply import ApplyContext, apply
 from anonymisation.datasets import BUILDERS, BuildContext
 from anonymisation.dictionary import load_dictionary
 from anonymisation.freetext import FreeTextScanner
+from anonymisation.freetext.names import PublicNames
 from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
 from anonymisation.persons import Persons, collect_persons, oppositions
 from anonymisation.policy import Policy
@@ -48,6 +49,11 @@ def public_names() -> list[str]:
 
 def accepted_findings_path() -> Path:
     return config_dir() / "accepted_findings.yaml"
+
+
+@cache
+def _public_names() -> PublicNames:
+    return PublicNames(public_names())
 
 
 @cache
@@ -98,7 +104,7 @@ def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea,
     accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []
     skip = policy.exception.columns if policy.exception else ()
     leaks = scan_frame(out, policy.dataset, _index(staging.root, stamp), key_columns=_keys(policy),
-                       accepted=accepted, skip_columns=skip)
+                       accepted=accepted, skip_columns=skip, public_names=_public_names())
     return DatasetOutcome(policy, candidate, report, paths, leaks, out)
 
 

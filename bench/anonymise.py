@@ -23,11 +23,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.extract import DEFAULT_URL  # noqa: E402
+from bench.extract import DEFAULT_URL, ensure_database  # noqa: E402
 from resources.institution import SYSTEMS, config_dir  # noqa: E402
 
 MARKER = {"hr": "agents", "finance": "lignes_budgetaires", "students": "inscriptions"}
@@ -36,12 +35,7 @@ MARKER = {"hr": "agents", "finance": "lignes_budgetaires", "students": "inscript
 def ensure_sources(url: str) -> None:
     from pipelines.synthetic.generate import generate
 
-    target = make_url(url)
-    server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}).scalar():
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    engine = sa.create_engine(target)
+    engine = ensure_database(url)
     for system in SYSTEMS:
         if not sa.inspect(engine).has_table(MARKER[system]):
             print(f"generating the large {system} source ...", flush=True)

@@ -44,14 +44,21 @@ def contract(source: str) -> TableContract:
     return dataclasses.replace(table, source=source, partition=None)
 
 
-def ensure_data(url: str) -> int:
-    """Create the bench database and its large students tables if needed; return the table's rows."""
+def ensure_database(url: str) -> sa.Engine:
+    """Create the bench database on the PostgreSQL server if it does not exist; return an engine on it."""
     target = make_url(url)
     server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": target.database}).scalar():
             conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    engine = sa.create_engine(target)
+    server.dispose()
+    return sa.create_engine(target)
+
+
+def ensure_data(url: str) -> int:
+    """Create the bench database and its large students tables if needed; return the table's rows."""
+    target = make_url(url)
+    engine = ensure_database(url)
     if not sa.inspect(engine).has_table(TABLE):
         from pipelines.synthetic.generate import generate
 
