@@ -1,0 +1,230 @@
+"""The free-text scanner: redact persons and direct identifiers from texts before publication.
+
+Three detectors, each with its reason:
+
+- patterns (``recognizers.py``): NIR, INE, IBAN, telephone, e-mail; SIRET and
+  SIREN of legal persons are found but left in place when allowed
+  (décret 2017-779 and DECP publish them);
+- the deny-list: persons of the sources with no publication exception
+  (CRPA L312-1-2), found whatever the spelling;
+- spaCy NER through Presidio, for persons the sources do not list (a name
+  typed in a comment). A PERSON that is a steward's public name ("amphithéâtre
+  Marie Curie") is kept and listed for review, not redacted.
+
+Speed: each distinct text is scanned once and the result copied to every
+row holding it; the NER runs in batches, and only on texts holding a name
+candidate that the patterns and the deny-list have not already redacted
+(see ``names.py``: skipping the others provably changes nothing),
+optionally in several processes. Findings carry entity, row and offsets,
+never the text.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections import Counter
+from collections.abc import Container, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from anonymisation.freetext import engine
+from anonymisation.freetext.names import (
+    PLACE_WORDS,
+    DenyList,
+    PublicNames,
+    after_place_word,
+    is_civility,
+    name_candidates,
+)
+from anonymisation.freetext.normalise import Token, tokens
+from anonymisation.freetext.recognizers import LEGAL_PERSON_ENTITIES, find_identifiers
+
+PERSONNE = "PERSONNE"
+# Below this many texts a second process costs more (fork, result transfer) than it saves.
+_MIN_TEXTS_PER_WORKER = 512
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One redaction (or one public name kept for review) in one cell: never the text itself."""
+
+    entity: str
+    row: int
+    start: int
+    end: int
+    source: str
+    kept_public_name: bool = False
+
+
+@dataclass
+class ScanResult:
+    """Redacted texts in input order, and what was found where.
+
+    ``stats`` counts the work done: ``distinct`` texts scanned and
+    ``ner_texts`` of them sent to the NER.
+    """
+
+    texts: list[str | None]
+    findings: list[Finding]
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Redactions by entity (public names kept for review are not redactions)."""
+        return dict(Counter(f.entity for f in self.findings if not f.kept_public_name))
+
+
+def _is_missing(value: object) -> bool:
+    """None, pandas NA and float NaN are missing cells, left as they are."""
+    if value is None or type(value).__name__ in {"NAType", "NaTType"}:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _overlaps(start: int, end: int, spans: Iterable[Finding]) -> bool:
+    return any(start < s.end and s.start < end for s in spans)
+
+
+def _subtract(start: int, end: int, taken: Sequence[Finding]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no taken span covers."""
+    parts = [(start, end)]
+    for span in taken:
+        parts = [piece for a, b in parts
+                 for piece in ((a, min(b, span.start)), (max(a, span.end), b)) if piece[0] < piece[1]]
+    return parts
+
+
+@dataclass
+class _Draft:
+    """One distinct text between the cheap detectors and the NER."""
+
+    text: str
+    words: list[Token]
+    public: list[tuple[int, int]]
+    taken: list[Finding] = field(default_factory=list)    # redactions so far: later detectors never overlap them
+    allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
+    kept: list[Finding] = field(default_factory=list)     # public names kept for review
+    candidates: list[bool] = field(default_factory=list)
+
+    def needs_ner(self) -> bool:
+        """True when a name candidate lies outside every redaction: only then can the NER add one."""
+        return any(c and not _overlaps(w.start, w.end, self.taken) for c, w in zip(self.candidates, self.words))
+
+
+class FreeTextScanner:
+    """Find and redact persons and direct identifiers in French free text.
+
+    ``deny_names``: (first name, last name) of the persons of the sources
+    that no publication exception covers (give each usual name as its own
+    pair). ``public_names``: the steward's eponyms, kept in text.
+    ``legal_person_sirets_allowed``: leave SIRET/SIREN of legal persons in
+    place (they are then neither redacted nor counted). ``workers``: NER
+    processes (the model is loaded once here and shared with forked
+    workers; worth it only on an otherwise idle multi-core machine).
+    ``ner_skip``: run the NER only on texts where it can change the result
+    (see ``names.py``); False runs it on every text, to prove that.
+    """
+
+    def __init__(self, deny_names: Iterable[tuple[str, str]] = (), public_names: Iterable[str] = (), *,
+                 use_ner: bool = True, legal_person_sirets_allowed: bool = True, workers: int = 1,
+                 ner_skip: bool = True) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._deny = DenyList(deny_names)
+        self._public = PublicNames(public_names)
+        self._use_ner = use_ner
+        self._sirets_allowed = legal_person_sirets_allowed
+        self._workers = workers
+        self._ner_skip = ner_skip
+        self._lexicon: Container[str] = engine.lexicon() if use_ner else frozenset()
+
+    def scan(self, texts: Sequence[str | None]) -> ScanResult:
+        """Redact `texts`; the result has the same length and order, and missing cells stay missing."""
+        index: dict[str, int] = {}
+        for row, value in enumerate(texts):
+            if isinstance(value, str):
+                index.setdefault(value, len(index))
+            elif not _is_missing(value):
+                raise TypeError(f"row {row}: expected text or a missing value, got {type(value).__name__}")
+        drafts = [self._draft(text) for text in index]
+        ner = [d for d in drafts if self._use_ner and (d.needs_ner() or not self._ner_skip)]
+        for draft, spans in zip(ner, self._person_spans([d.text for d in ner]), strict=True):
+            for start, end in spans:
+                self._add_person(draft, start, end)
+        per_text = [self._render(d) for d in drafts]
+        out_texts: list[str | None] = []
+        findings: list[Finding] = []
+        for row, value in enumerate(texts):
+            if not isinstance(value, str):
+                out_texts.append(value)
+                continue
+            redacted, found = per_text[index[value]]
+            out_texts.append(redacted)
+            findings.extend(Finding(f.entity, row, f.start, f.end, f.source, f.kept_public_name) for f in found)
+        return ScanResult(out_texts, findings, {"distinct": len(drafts), "ner_texts": len(ner)})
+
+    def _person_spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """NER PERSON spans per text, in one process or split across ``workers`` forked processes."""
+        workers = min(self._workers, max(1, len(texts) // _MIN_TEXTS_PER_WORKER))
+        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return engine.person_spans(texts) if texts else []
+        size = -(-len(texts) // workers)
+        chunks = [texts[k:k + size] for k in range(0, len(texts), size)]
+        # Fork: the workers inherit the loaded model instead of paying seconds to load it again.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [spans for part in pool.map(engine.person_spans, chunks) for spans in part]
+
+    def _draft(self, text: str) -> _Draft:
+        """Patterns and deny-list on one distinct text (microseconds), and its name candidates."""
+        words = tokens(text)
+        draft = _Draft(text, words, self._public.find(words))
+        for m in find_identifiers(text):
+            legal = m.entity in LEGAL_PERSON_ENTITIES and self._sirets_allowed
+            (draft.allowed if legal else draft.taken).append(Finding(m.entity, 0, m.start, m.end, "pattern"))
+        for i, j in self._deny.find(text, words):
+            start, end = words[i].start, words[j - 1].end
+            if _overlaps(start, end, draft.taken + draft.allowed):
+                continue
+            if any(p <= i and j <= q and after_place_word(words, p) for p, q in draft.public):
+                draft.kept.append(Finding(PERSONNE, 0, start, end, "deny_list", kept_public_name=True))
+            else:
+                draft.taken.append(Finding(PERSONNE, 0, start, end, "deny_list"))
+        if self._use_ner:
+            draft.candidates = name_candidates(text, words, self._lexicon, self._deny.words)
+        return draft
+
+    @staticmethod
+    def _render(draft: _Draft) -> tuple[str, list[Finding]]:
+        """The redacted text and its findings (row 0: the caller sets the row)."""
+        redactions = sorted(draft.taken, key=lambda f: f.start)
+        unique_kept: dict[tuple[int, int], Finding] = {}
+        for f in draft.kept:  # the deny-list's finding first, then the NER's for the same name
+            unique_kept.setdefault((f.start, f.end), f)
+        kept = [f for f in unique_kept.values() if not _overlaps(f.start, f.end, redactions)]
+        pieces, cursor = [], 0
+        for f in redactions:
+            pieces += [draft.text[cursor:f.start], f"[{f.entity}]"]
+            cursor = f.end
+        pieces.append(draft.text[cursor:])
+        return "".join(pieces), sorted(redactions + kept, key=lambda f: f.start)
+
+    @staticmethod
+    def _add_person(draft: _Draft, start: int, end: int) -> None:
+        """Turn one NER PERSON span into redactions, a kept public name, or nothing (see names.py)."""
+        text, words, candidates = draft.text, draft.words, draft.candidates
+        inside = [k for k, w in enumerate(words) if w.start < end and start < w.end]
+        if not any(candidates[k] for k in inside):
+            return  # "Relevé", "Mme", "TP": no word of the span can be a name
+        in_public = {k for p, q in draft.public for k in range(p, q) if k in inside}
+        capitals = [k for k in inside if text[words[k].start].isupper() and not is_civility(text, words[k])]
+        others = [k for k in capitals if k not in in_public and words[k].norm not in PLACE_WORDS]
+        for p, q in draft.public:
+            if p in inside or q - 1 in inside:
+                draft.kept.append(Finding(PERSONNE, 0, words[p].start, words[q - 1].end, "ner",
+                                          kept_public_name=True))
+        if not any(candidates[k] for k in others):
+            return  # only a public name, with its place words: kept and listed above
+        for a, b in _subtract(words[others[0]].start, words[others[-1]].end, draft.taken + draft.allowed):
+            names = [k for k in others if a <= words[k].start and words[k].end <= b]
+            if any(candidates[k] for k in names):
+                draft.taken.append(Finding(PERSONNE, 0, words[names[0]].start, words[names[-1]].end, "ner"))
