@@ -1,0 +1,199 @@
+"""Secondary suppression: withhold complementary cells so no withheld value can be recomputed.
+
+Masking one cell of a table whose totals are known lets anyone recompute it
+(../shared/reference/legal-and-standards.md, section 4). The classic remedy,
+used here: in every group of a margin (cells sharing the margin's dimension
+values, whose sum is known), the withheld cells must leave each other room.
+With one constraint the room is exact (see ``single_constraint_bounds``):
+a group with a single withheld cell has none, and several small cells can
+still pin each other down (two withheld cells known to sum to 2 are both 1).
+Such a group gets its smallest publishable cell withheld too (fewest
+persons hidden; ties go to the first cell in dimension order, so a run is
+reproducible), and all margins are revisited until none changes, since a
+cell belongs to one group per margin. Combinations across margins are left
+to the audit, which asks for more complements through ``complement_for``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anonymisation.sdc.intervals import TOL, single_constraint_bounds
+from anonymisation.sdc.model import DisclosureError, margin_label
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Which group of each margin every cell belongs to."""
+
+    margins: tuple[tuple[str, ...], ...]
+    codes: tuple[np.ndarray, ...]
+    counts: tuple[int, ...]
+    _order: tuple[np.ndarray, ...]
+    _starts: tuple[np.ndarray, ...]
+
+    @classmethod
+    def of(cls, cells: pd.DataFrame, margins: Sequence[Sequence[str]]) -> Groups:
+        """Number the groups of each margin; the empty margin is the grand total."""
+        codes, counts, orders, starts = [], [], [], []
+        for margin in margins:
+            if margin:
+                code = cells.groupby(list(margin), dropna=False, sort=False).ngroup().to_numpy()
+            else:
+                code = np.zeros(len(cells), dtype=np.int64)
+            count = int(code.max()) + 1 if len(code) else 0
+            order = np.argsort(code, kind="stable")
+            codes.append(code)
+            counts.append(count)
+            orders.append(order)
+            starts.append(np.searchsorted(code[order], np.arange(count + 1)))
+        return cls(tuple(tuple(m) for m in margins), tuple(codes), tuple(counts), tuple(orders), tuple(starts))
+
+    def members(self, margin: int, group: int) -> np.ndarray:
+        """Row positions of the cells of one group."""
+        return self._order[margin][self._starts[margin][group]:self._starts[margin][group + 1]]
+
+
+def dimension_rank(cells: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
+    """Rank of each row in dimension order: the deterministic tie-break between equal cells."""
+    order = cells.reset_index(drop=True).sort_values(list(dims), kind="stable").index.to_numpy()
+    rank = np.empty(len(cells), dtype=np.int64)
+    rank[order] = np.arange(len(cells))
+    return rank
+
+
+def suppress_in_groups(groups: Groups, values: np.ndarray, withheld: np.ndarray, *, known: np.ndarray,
+                       eligible: np.ndarray, lower: np.ndarray, upper: np.ndarray, need: np.ndarray,
+                       size: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Withhold complements until, in every group of every margin, each withheld cell has room.
+
+    ``values`` are the true values; ``known`` withheld cells are public anyway
+    (published identically before) and count as published; only ``eligible``
+    cells may become complements, the smallest ``size`` first. Returns the new
+    mask and the number of complements per margin.
+    """
+    withheld = withheld.copy()
+    added = [0] * len(groups.margins)
+    changed = True
+    while changed:
+        changed = False
+        for k, (codes, count) in enumerate(zip(groups.codes, groups.counts, strict=True)):
+            idx = np.flatnonzero(withheld & ~known)
+            if not idx.size:
+                continue
+            row = codes[idx]
+            lo, hi = single_constraint_bounds(row, np.arange(len(idx)), np.ones(len(idx)),
+                                              np.bincount(row, values[idx], count), np.ones(count, bool),
+                                              lower[idx], upper[idx])
+            narrow = (need[idx] > 0) & (hi - lo < need[idx] - TOL)
+            if not narrow.any():
+                continue
+            bad = np.zeros(count, bool)
+            bad[row[narrow]] = True
+            cand = np.flatnonzero(eligible & ~withheld & bad[codes])
+            if not cand.size:
+                continue
+            cand = cand[np.lexsort((rank[cand], size[cand], codes[cand]))]
+            pick = cand[np.unique(codes[cand], return_index=True)[1]]
+            withheld[pick] = True
+            added[k] += len(pick)
+            changed = True
+    return withheld, added
+
+
+def complement_for(groups: Groups, cell: int, withheld: np.ndarray, eligible: np.ndarray,
+                   size: np.ndarray, rank: np.ndarray) -> int | None:
+    """The publishable cell to withhold so an exposed ``cell`` gains room, or None.
+
+    First the groups holding the cell; failing a candidate there, the groups
+    of the withheld cells met so far, and so on outwards (more room for a
+    neighbour is more room for the cell).
+    """
+    frontier = {(k, int(codes[cell])) for k, codes in enumerate(groups.codes)}
+    visited: set[tuple[int, int]] = set()
+    met = {cell}
+    while frontier:
+        members = np.unique(np.concatenate([groups.members(k, g) for k, g in sorted(frontier)]))
+        cand = members[eligible[members] & ~withheld[members]]
+        if cand.size:
+            return int(cand[np.lexsort((rank[cand], size[cand]))[0]])
+        visited |= frontier
+        new = [int(c) for c in members[withheld[members]] if int(c) not in met]
+        met.update(new)
+        frontier = {(k, int(codes[c])) for c in new for k, codes in enumerate(groups.codes)} - visited
+    return None
+
+
+def repair_exposures(where: str, groups: Groups, exposed: list[int], withheld: np.ndarray, eligible: np.ndarray,
+            values: np.ndarray, rank: np.ndarray, frame: pd.DataFrame, dims: tuple[str, ...],
+            margins: tuple[tuple[str, ...], ...]) -> int:
+    """Withhold one complement per exposed cell, at most one per group per round; count them.
+
+    Raises DisclosureError when exposed cells remain and none can get a complement.
+    """
+    touched: set[tuple[int, int]] = set()
+    stuck: list[int] = []
+    added = 0
+    for cell in exposed:
+        mine = {(k, int(codes[cell])) for k, codes in enumerate(groups.codes)}
+        if mine & touched:
+            continue  # a complement already went into one of its groups: re-audit first
+        pick = complement_for(groups, cell, withheld, eligible, values, rank)
+        if pick is None:
+            stuck.append(cell)
+            continue
+        withheld[pick] = True
+        touched |= {(k, int(codes[pick])) for k, codes in enumerate(groups.codes)}
+        added += 1
+    if stuck and not added:
+        first = frame.loc[stuck[:3], list(dims)].to_dict("records")
+        raise DisclosureError(
+            f"{where}: {len(stuck)} withheld cells of dims {list(dims)} stay recoverable from the margins "
+            f"{[margin_label(m) for m in margins]} and no published cell is left to withhold "
+            f"(rule: secondary suppression, legal-and-standards section 4); first cells: {first}")
+    return added
+
+
+def refuse_lone_cells(where: str, groups: Groups, withheld: np.ndarray, cells: pd.DataFrame,
+                      dims: tuple[str, ...]) -> None:
+    """Fail early when a margin known elsewhere is, for some group, a single withheld cell.
+
+    That margin publishes the cell itself: no complement can help, the margin
+    (or the cell's dimensions) must change.
+    """
+    for margin, codes, count in zip(groups.margins, groups.codes, groups.counts, strict=True):
+        alone = (np.bincount(codes, minlength=count) == 1)[codes] & withheld
+        if alone.any():
+            first = cells.iloc[np.flatnonzero(alone)[:3]][list(dims)].to_dict("records")
+            raise DisclosureError(
+                f"{where}: margin {margin_label(margin)} holds {int(alone.sum())} groups of a single withheld "
+                f"cell of dims {list(dims)}: that margin, known elsewhere, is the cell itself "
+                f"(rule: secondary suppression, legal-and-standards section 4); first cells: {first}")
+
+
+def secondary_suppression(cells: pd.DataFrame, dims: Sequence[str], margins: Sequence[Sequence[str]],
+                          withheld: pd.Series, *, count_col: str = "effectif", threshold: int = 5,
+                          eligible: pd.Series | None = None, known: pd.Series | None = None,
+                          min_width: float = 1.0) -> tuple[pd.Series, list[int]]:
+    """Withheld mask after complementary suppression of a count table, group by group.
+
+    ``withheld`` is the primary mask (bool, aligned on ``cells``); a withheld
+    cell below ``threshold`` may hold 1 .. threshold - 1, any other at least 1.
+    Returns the mask with complements added and their number per margin. The
+    caller still audits the result: margins can combine (see module docstring).
+    """
+    values = pd.to_numeric(cells[count_col]).to_numpy(dtype=float)
+    n = len(cells)
+    mask = withheld.to_numpy(dtype=bool)
+    known_arr = np.zeros(n, bool) if known is None else known.to_numpy(dtype=bool)
+    eligible_arr = np.ones(n, bool) if eligible is None else eligible.to_numpy(dtype=bool)
+    upper = np.where(values < threshold, threshold - 1.0, np.inf)
+    out, added = suppress_in_groups(Groups.of(cells, margins), values, mask, known=known_arr,
+                                    eligible=eligible_arr & ~known_arr, lower=np.ones(n), upper=upper,
+                                    need=np.full(n, float(min_width)), size=values,
+                                    rank=dimension_rank(cells, dims))
+    return pd.Series(out, index=cells.index, name="withheld"), added
