@@ -23,16 +23,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.audit import PublishedTable, locate_exposures
 from anonymisation.sdc.checks import require_columns, require_margins
 from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
-from anonymisation.sdc.secondary import (
-    Groups,
-    dimension_rank,
-    refuse_lone_cells,
-    repair_exposures,
-    suppress_in_groups,
-)
+from anonymisation.sdc.repair import Audited, audit_and_repair
+from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
 
 CONTRIBUTORS = "nombre_contributeurs"
 
@@ -91,16 +85,12 @@ def protect_amounts(
     withheld, added = suppress_in_groups(
         groups, total, primary, known=np.zeros(n, bool), eligible=eligible, lower=np.full(n, lower),
         upper=np.full(n, np.inf), need=need, size=np.abs(total), rank=rank)
-    truth = cells[list(dims)].assign(**{amount_col: total})
-    repaired = 0
-    while True:
-        frame = _frame(cells, dims, total, contributors, withheld, amount_col, status_col, rows[amount_col])
-        table = PublishedTable(name, frame, dims, amount_col, lower=lower)
-        found = locate_exposures([table], margins={name: margins}, truth={name: truth}, need={name: need})
-        if not found:
-            break
-        repaired += repair_exposures(where, groups, [f.row for f in found], withheld, eligible,
-                                     np.abs(total), rank, frame, dims, margins)
+    spec = Audited(name, dims, margins, amount_col, truth=cells[list(dims)].assign(**{amount_col: total}),
+                   view=lambda mask: _frame(cells, dims, total, contributors, mask, amount_col, status_col,
+                                            rows[amount_col]), lower=lower)
+    repaired = audit_and_repair(where, spec, groups, withheld, known=np.zeros(n, bool), eligible=eligible,
+                                size=np.abs(total), rank=rank, need=need)
+    frame = spec.view(withheld)
     notes = [f"margin {margin_label(m)} protected with {k} complementary cells"
              for m, k in zip(margins, added, strict=True) if k]
     if repaired:

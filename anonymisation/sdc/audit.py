@@ -6,8 +6,10 @@ audit plays the attacker over everything a run publishes: each withheld
 count is an unknown, the published counts are fixed, and the attacker also
 knows
 - that a withheld cell is not empty (>= 1; zero cells are absent rows), and
-  at most threshold - 1 when it was withheld for being small (the auditor
-  knows which, the attacker may guess: assuming it is the cautious choice);
+  at most threshold - 1 when it was withheld for being small. Only the
+  auditor knows which cells those are (a complement is withheld too, and
+  large), so that bound applies when the table's threshold and true counts
+  are given; granting it to the attacker is the cautious choice;
 - the declared margins of a table (sums over groups of dimensions that are
   published elsewhere), whose values come from the true counts;
 - relations between tables: for each group of shared dimensions present in
@@ -26,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.intervals import InfeasibleSystem, LinearSystem, narrow_intervals
+from anonymisation.sdc.intervals import narrow_intervals
+from anonymisation.sdc.system import InfeasibleSystem, LinearSystem
 
 _OPS = ("==", ">=", "<=")
 

@@ -10,7 +10,7 @@ Rules, from ../shared/reference/legal-and-standards.md:
   elsewhere (secondary suppression), nor from the previous published
   version: a cell withheld there stays withheld, and a cell published there
   with the count it has now is public, so it cannot serve as a complement.
-The result is audited (``audit.locate_exposures``) before it is returned.
+The result is audited (``repair.audit_and_repair``) before it is returned.
 """
 
 from __future__ import annotations
@@ -20,16 +20,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.audit import PublishedTable, locate_exposures
 from anonymisation.sdc.checks import require_columns, require_margins, require_mask, require_one_row_per_cell
 from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
-from anonymisation.sdc.secondary import (
-    Groups,
-    dimension_rank,
-    refuse_lone_cells,
-    repair_exposures,
-    suppress_in_groups,
-)
+from anonymisation.sdc.repair import Audited, audit_and_repair
+from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
 
 
 def protect_counts(
@@ -52,6 +46,7 @@ def protect_counts(
     ``margins`` lists groups of dimensions whose sums are known elsewhere;
     ``previous`` is the previous published version of this table (dims,
     count, status). ``name`` is the dataset named in errors and notes.
+    Rows come back in the input's order, with a fresh index.
     Raises DisclosureError if no choice of complements protects every cell.
     """
     where = f"protect_counts({name})"
@@ -75,16 +70,10 @@ def protect_counts(
     withheld, added = suppress_in_groups(
         groups, values, primary, known=known, eligible=eligible, lower=np.ones(len(cells)), upper=upper,
         need=np.full(len(cells), float(min_width)), size=values, rank=rank)
-    truth = cells[[*dims, count_col]].reset_index(drop=True)
-    repaired = 0
-    while True:
-        frame = _frame(cells, dims, counts, withheld & ~known, count_col, status_col)
-        table = PublishedTable(name, frame, dims, count_col, threshold=threshold)
-        found = locate_exposures([table], margins={name: margins}, truth={name: truth}, min_width=min_width)
-        if not found:
-            break
-        repaired += repair_exposures(where, groups, [f.row for f in found], withheld, eligible, values, rank,
-                                     frame, dims, margins)
+    spec = Audited(name, dims, margins, count_col, truth=cells[[*dims, count_col]].reset_index(drop=True),
+                   view=lambda mask: _frame(cells, dims, counts, mask, count_col, status_col), threshold=threshold)
+    repaired = audit_and_repair(where, spec, groups, withheld, known=known, eligible=eligible, size=values,
+                                rank=rank, need=np.full(len(cells), float(min_width)))
     notes = [f"margin {margin_label(m)} protected with {n} complementary cells"
              for m, n in zip(margins, added, strict=True) if n]
     if repaired:

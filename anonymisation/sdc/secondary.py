@@ -7,11 +7,13 @@ values, whose sum is known), the withheld cells must leave each other room.
 With one constraint the room is exact (see ``single_constraint_bounds``):
 a group with a single withheld cell has none, and several small cells can
 still pin each other down (two withheld cells known to sum to 2 are both 1).
-Such a group gets its smallest publishable cell withheld too (fewest
-persons hidden; ties go to the first cell in dimension order, so a run is
-reproducible), and all margins are revisited until none changes, since a
-cell belongs to one group per margin. Combinations across margins are left
-to the audit, which asks for more complements through ``complement_for``.
+Such a group gets a publishable cell withheld too: preferably one whose
+groups in the other margins already hold a withheld cell (it then leaves no
+new lone cell there), then the smallest (fewest persons hidden), ties going
+to the first cell in dimension order so a run is reproducible. All margins
+are revisited until none changes, since a cell belongs to one group per
+margin. Combinations across margins are left
+to the audit, which asks for more complements (``repair.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.intervals import TOL, single_constraint_bounds
 from anonymisation.sdc.model import DisclosureError, margin_label
+from anonymisation.sdc.system import TOL, single_constraint_bounds
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ def suppress_in_groups(groups: Groups, values: np.ndarray, withheld: np.ndarray,
 
     ``values`` are the true values; ``known`` withheld cells are public anyway
     (published identically before) and count as published; only ``eligible``
-    cells may become complements, the smallest ``size`` first. Returns the new
-    mask and the number of complements per margin.
+    cells may become complements (see the module docstring for the order).
+    Returns the new mask and the number of complements per margin.
     """
     withheld = withheld.copy()
     added = [0] * len(groups.margins)
@@ -97,65 +99,19 @@ def suppress_in_groups(groups: Groups, values: np.ndarray, withheld: np.ndarray,
             cand = np.flatnonzero(eligible & ~withheld & bad[codes])
             if not cand.size:
                 continue
-            cand = cand[np.lexsort((rank[cand], size[cand], codes[cand]))]
+            # A complement alone in a group of another margin would need a complement
+            # there too: prefer cells whose other groups already hold a withheld cell.
+            lonely = np.zeros(len(cand), np.int64)
+            for j, (other, other_count) in enumerate(zip(groups.codes, groups.counts, strict=True)):
+                if j != k:
+                    held = np.bincount(other[idx], minlength=other_count)
+                    lonely += held[other[cand]] == 0
+            cand = cand[np.lexsort((rank[cand], size[cand], lonely, codes[cand]))]
             pick = cand[np.unique(codes[cand], return_index=True)[1]]
             withheld[pick] = True
             added[k] += len(pick)
             changed = True
     return withheld, added
-
-
-def complement_for(groups: Groups, cell: int, withheld: np.ndarray, eligible: np.ndarray,
-                   size: np.ndarray, rank: np.ndarray) -> int | None:
-    """The publishable cell to withhold so an exposed ``cell`` gains room, or None.
-
-    First the groups holding the cell; failing a candidate there, the groups
-    of the withheld cells met so far, and so on outwards (more room for a
-    neighbour is more room for the cell).
-    """
-    frontier = {(k, int(codes[cell])) for k, codes in enumerate(groups.codes)}
-    visited: set[tuple[int, int]] = set()
-    met = {cell}
-    while frontier:
-        members = np.unique(np.concatenate([groups.members(k, g) for k, g in sorted(frontier)]))
-        cand = members[eligible[members] & ~withheld[members]]
-        if cand.size:
-            return int(cand[np.lexsort((rank[cand], size[cand]))[0]])
-        visited |= frontier
-        new = [int(c) for c in members[withheld[members]] if int(c) not in met]
-        met.update(new)
-        frontier = {(k, int(codes[c])) for c in new for k, codes in enumerate(groups.codes)} - visited
-    return None
-
-
-def repair_exposures(where: str, groups: Groups, exposed: list[int], withheld: np.ndarray, eligible: np.ndarray,
-            values: np.ndarray, rank: np.ndarray, frame: pd.DataFrame, dims: tuple[str, ...],
-            margins: tuple[tuple[str, ...], ...]) -> int:
-    """Withhold one complement per exposed cell, at most one per group per round; count them.
-
-    Raises DisclosureError when exposed cells remain and none can get a complement.
-    """
-    touched: set[tuple[int, int]] = set()
-    stuck: list[int] = []
-    added = 0
-    for cell in exposed:
-        mine = {(k, int(codes[cell])) for k, codes in enumerate(groups.codes)}
-        if mine & touched:
-            continue  # a complement already went into one of its groups: re-audit first
-        pick = complement_for(groups, cell, withheld, eligible, values, rank)
-        if pick is None:
-            stuck.append(cell)
-            continue
-        withheld[pick] = True
-        touched |= {(k, int(codes[pick])) for k, codes in enumerate(groups.codes)}
-        added += 1
-    if stuck and not added:
-        first = frame.loc[stuck[:3], list(dims)].to_dict("records")
-        raise DisclosureError(
-            f"{where}: {len(stuck)} withheld cells of dims {list(dims)} stay recoverable from the margins "
-            f"{[margin_label(m) for m in margins]} and no published cell is left to withhold "
-            f"(rule: secondary suppression, legal-and-standards section 4); first cells: {first}")
-    return added
 
 
 def refuse_lone_cells(where: str, groups: Groups, withheld: np.ndarray, cells: pd.DataFrame,
