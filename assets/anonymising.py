@@ -16,7 +16,7 @@ import yaml
 
 from anonymisation.apply import ApplyContext, apply
 from anonymisation.datasets import BUILDERS, BuildContext
-from anonymisation.dictionary import load_dictionary
+from anonymisation.dictionary import Dictionary, load_dictionary
 from anonymisation.freetext import FreeTextScanner
 from anonymisation.freetext.names import PublicNames
 from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
@@ -49,6 +49,11 @@ def public_names() -> list[str]:
 
 def accepted_findings_path() -> Path:
     return config_dir() / "accepted_findings.yaml"
+
+
+@cache
+def _dictionary() -> Dictionary:
+    return load_dictionary()
 
 
 @cache
@@ -94,7 +99,7 @@ def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea,
     frame = BUILDERS[policy.builder](read, BuildContext(institution[0], institution[1], as_of))
     needs_scan = any(c.treatment == "scan" for c in policy.columns)
     context = ApplyContext(
-        as_of=as_of, run_id=run_id, code_version=code_version(), dictionary=load_dictionary(),
+        as_of=as_of, run_id=run_id, code_version=code_version(), dictionary=_dictionary(),
         scanner=_scanner(staging.root, stamp) if needs_scan else None,
         oppositions=oppositions([policy], read), previous=previous,
     )
