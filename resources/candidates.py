@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pyarrow.parquet as pq
 from pydantic import Field
 
 from resources.errors import OpenDataError
-from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, make_private_dir
+from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, atomic_run_dir, make_private_dir, prune_runs
 
 PARTITION = "_partition"
 
@@ -63,23 +62,12 @@ class CandidateArea(dg.ConfigurableResource):
         The last two runs are kept; a nominative dataset keeps only its latest,
         so a person who objected disappears from every copy at the next run.
         """
-        root = Path(self.root)
-        parent = root / dataset
-        make_private_dir(parent, root)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        tmp = parent / f".tmp-{stamp}"
-        make_private_dir(tmp, root)
-        try:
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp / f"{dataset}.parquet", compression="zstd")
-            os.chmod(tmp / f"{dataset}.parquet", 0o600)
-            final = parent / f"{stamp}_{run_id[:8]}"
-            os.rename(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        for old in self.runs(dataset)[:-(1 if nominative else KEEP_RUNS)]:
-            shutil.rmtree(old, ignore_errors=True)
-        return final / f"{dataset}.parquet"
+        parent = Path(self.root) / dataset
+        with atomic_run_dir(parent, Path(self.root), run_id) as run:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), run.tmp / f"{dataset}.parquet", compression="zstd")
+            os.chmod(run.tmp / f"{dataset}.parquet", 0o600)
+        prune_runs(parent, self.runs(dataset), 1 if nominative else KEEP_RUNS)
+        return run.final / f"{dataset}.parquet"
 
     def runs(self, dataset: str) -> list[Path]:
         parent = Path(self.root) / dataset

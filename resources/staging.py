@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -36,6 +37,42 @@ def make_private_dir(path: Path, stop_at: Path) -> None:
         if current == stop_at or stop_at not in current.parents:
             break
         current = current.parent
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """A run being written: its hidden temporary folder, and the name it will take."""
+
+    tmp: Path
+    final: Path
+    stamp: str
+
+
+@contextmanager
+def atomic_run_dir(parent: Path, root: Path, run_id: str) -> Iterator[RunDir]:
+    """A private temporary folder under ``parent``, renamed to ``<stamp>_<run>`` when the block succeeds.
+
+    On any error the temporary folder is deleted: a reader never sees half a
+    run, and the previous runs stay as they were.
+    """
+    make_private_dir(parent, root)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    run = RunDir(parent / f".tmp-{stamp}-{run_id[:8]}", parent / f"{stamp}_{run_id[:8]}", stamp)
+    make_private_dir(run.tmp, root)
+    try:
+        yield run
+        os.rename(run.tmp, run.final)
+    except BaseException:
+        shutil.rmtree(run.tmp, ignore_errors=True)
+        raise
+
+
+def prune_runs(parent: Path, runs: list[Path], keep: int) -> None:
+    """Delete all but the ``keep`` newest complete runs, and the temporary folders of crashed runs."""
+    for old in runs[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    for leftover in parent.glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 class StagedWriter:
@@ -69,32 +106,15 @@ class StagingArea(dg.ConfigurableResource):
     @contextmanager
     def write_run(self, system: str, table: str, partition: str | None, run_id: str, schema: pa.Schema) -> Iterator[StagedWriter]:
         """Write one run of one partition atomically; on any error nothing is left behind."""
-        root = Path(self.root)
         parent = self.partition_dir(system, table, partition)
-        make_private_dir(parent, root)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        tmp = parent / f".tmp-{stamp}-{run_id[:8]}"
-        make_private_dir(tmp, root)
-        writer = StagedWriter(tmp / DATA_FILE, schema)
-        try:
+        with atomic_run_dir(parent, Path(self.root), run_id) as run:
+            writer = StagedWriter(run.tmp / DATA_FILE, schema)
             yield writer
             writer.close()
-            manifest = {"rows": writer.rows, "batches": writer.batches, "run_id": run_id, "written_at": stamp}
-            (tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-            os.chmod(tmp / MANIFEST, 0o600)
-            os.rename(tmp, parent / f"{stamp}_{run_id[:8]}")
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        self._prune(parent)
-
-    def _prune(self, parent: Path) -> None:
-        runs = self.runs(parent)
-        for old in runs[:-KEEP_RUNS]:
-            shutil.rmtree(old, ignore_errors=True)
-        for leftover in parent.glob(".tmp-*"):
-            # A crashed earlier run leaves its temporary folder: nothing reads it.
-            shutil.rmtree(leftover, ignore_errors=True)
+            manifest = {"rows": writer.rows, "batches": writer.batches, "run_id": run_id, "written_at": run.stamp}
+            (run.tmp / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            os.chmod(run.tmp / MANIFEST, 0o600)
+        prune_runs(parent, self.runs(parent), KEEP_RUNS)
 
     @staticmethod
     def runs(parent: Path) -> list[Path]:
