@@ -1,0 +1,104 @@
+"""Plain functions behind the quality checks of the assets: run a suite, keep its outcome, render its pages.
+
+- ``check_source``: the WARN suite of an extracted table, partition by
+  partition (bounded memory: one year and only the suite's columns at a time).
+- ``check_open``: the blocking suite of an open dataset, on the candidate
+  file itself (the bytes that would be published), against the run's
+  expectations (years in the sources, version online).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from anonymisation.policy import Policy
+from quality.engine import publish_docs, validate
+from quality.ledger import record_outcome
+from quality.open_suites import Expectations, open_suite, year_column
+from quality.source_suites import source_rules, source_suite
+from quality.suite import Outcome, Suite
+from resources.candidates import NothingStagedError
+from resources.contracts import TableContract
+from resources.staging import MANIFEST, StagingArea
+
+
+def has_source_suite(table: TableContract) -> bool:
+    return bool(source_rules(table.system).get(table.name))
+
+
+def _reference_reader(staging: StagingArea):
+    def read(target: str, key: str) -> list:
+        system, table = target.split(".")
+        path = staging.latest(system, table)
+        if path is None:
+            raise NothingStagedError(f"{target}: nothing staged yet (rule: extract the reference before checking against it)")
+        return pq.read_table(path, columns=[key]).column(key).to_pylist()
+
+    return read
+
+
+def source_suite_for(table: TableContract, staging: StagingArea) -> Suite:
+    return source_suite(table, source_rules(table.system)[table.name], _reference_reader(staging))
+
+
+def check_source(table: TableContract, staging: StagingArea, partitions: list[str] | None, run_id: str,
+                 reports: Path, day: dt.date) -> Outcome:
+    """Validate the staged partitions of this run against the table's source suite."""
+    suite = source_suite_for(table, staging)
+    columns = suite.columns()
+    day_folder = reports / day.isoformat()
+    total: Outcome | None = None
+    for partition in partitions or [None]:
+        path = staging.latest(table.system, table.name, partition)
+        if path is None:
+            continue
+        frame = pq.read_table(path, columns=columns).to_pandas()
+        batch = partition or "reference"
+        outcome, result = validate(frame, suite, batch)
+        outcome.docs = [publish_docs(day_folder, suite, result, run_id[:8], batch)]
+        if total is None:
+            total = outcome
+        else:
+            total.merge(outcome)
+    total = total or Outcome(suite.name, suite.target, suite.severity, 0)
+    record_outcome(reports, day, total, run_id)
+    return total
+
+
+def staged_years(staging: StagingArea, inputs: tuple[str, ...]) -> tuple[int, ...]:
+    """Years for which a partitioned input of a dataset holds rows (its latest staged run of each year)."""
+    years: set[int] = set()
+    for item in inputs:
+        system, table = item.split(".")
+        base = Path(staging.root) / system / table
+        for part in base.iterdir() if base.is_dir() else []:
+            runs = StagingArea.runs(part) if part.name.isdigit() else []
+            if runs and json.loads((runs[-1] / MANIFEST).read_text(encoding="utf-8")).get("rows", 0) > 0:
+                years.add(int(part.name))
+    return tuple(sorted(years))
+
+
+def published_shape(policy: Policy, published: Path | None) -> tuple[int | None, tuple[tuple[int, int], ...]]:
+    """Rows of the version online, in all and per year (when the dataset has a year column)."""
+    if published is None or not published.is_file():
+        return None, ()
+    year = year_column(policy)
+    if year is None:
+        return pq.ParquetFile(published).metadata.num_rows, ()
+    counts = pd.read_parquet(published, columns=[year])[year].value_counts()
+    return int(counts.sum()), tuple(sorted((int(y), int(n)) for y, n in counts.items()))
+
+
+def check_open(policy: Policy, candidate: Path, expect: Expectations, run_id: str, reports: Path, day: dt.date) -> Outcome:
+    """Validate a candidate file against its dataset's blocking suite."""
+    suite = open_suite(policy, expect)
+    frame = pd.read_parquet(candidate)
+    outcome, result = validate(frame, suite, policy.dataset)
+    outcome.docs = [publish_docs(reports / day.isoformat(), suite, result, run_id[:8], policy.dataset)]
+    record_outcome(reports, day, outcome, run_id)
+    return outcome
