@@ -14,6 +14,10 @@ import pandas as pd
 
 from anonymisation.policy import Policy
 from assets.anonymising import DatasetOutcome, run_dataset
+from assets.checks import hold
+from quality.ledger import record_outcome
+from quality.suite import Finding, Outcome
+from resources.store import OutputStore
 
 LEAK_GUARD = "leak_guard"
 
@@ -54,9 +58,22 @@ def _asset(policy: Policy, institution: tuple[str, str], store_root: str) -> dg.
                               dt.date.today(), institution, _previous(store_root, policy.dataset))
         for leak in outcome.leaks:
             context.log.error(leak.message())
+        candidates = context.resources.candidates
+        candidates.record_verdict(outcome.candidate, LEAK_GUARD, not outcome.leaks)
+        record_outcome(Path(candidates.reports), dt.date.today(), _guard_outcome(outcome), context.run.run_id)
+        if outcome.leaks:
+            hold([policy], LEAK_GUARD, OutputStore(root=store_root), Path(candidates.reports), dt.date.today(),
+                 context.run.run_id)
         return dg.MaterializeResult(metadata=_metadata(outcome), check_results=[_guard_result(outcome)])
 
     return _anonymise
+
+
+def _guard_outcome(outcome: DatasetOutcome) -> Outcome:
+    """The leak guard's verdict for the steward report: how many findings, never what they are."""
+    finding = Finding(LEAK_GUARD, "(toutes)", "Aucun identifiant direct des sources dans une valeur publiée.",
+                      not outcome.leaks, element_count=outcome.report.rows_out, unexpected_count=len(outcome.leaks))
+    return Outcome(f"leak_guard.{outcome.policy.dataset}", outcome.policy.dataset, "ERROR", outcome.report.rows_out, [finding])
 
 
 def _guard_result(outcome: DatasetOutcome) -> dg.AssetCheckResult:

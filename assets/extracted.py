@@ -6,23 +6,35 @@ staging, partition by partition, and records counts, schema and drift.
 
 # No `from __future__ import annotations` here: Dagster reads the context
 # annotation at definition time and cannot resolve it as a string.
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
 import dagster as dg
 
+from assets.checks import outcome_result
 from assets.partitions import YearPartitions
+from quality.checks import check_source, has_source_suite
+from quality.ledger import record_outcome
+from quality.source_suites import source_rules
+from quality.suite import Finding, Outcome
 from resources.contracts import SystemContract, TableContract
+from resources.errors import OpenDataError
 from resources.extraction import ExtractionResult, extract_table
 
 PERSONAL_TAG = "personal data"
+SOURCE_CHECK = "mise_en_qualite"
+Refresh = Callable[[Path, dt.date], Path]  # rebuilds the steward report, returns its page
 
 
-def extraction_assets(contract: SystemContract, partitions: YearPartitions) -> list[dg.AssetsDefinition]:
+def extraction_assets(contract: SystemContract, partitions: YearPartitions, refresh: Refresh) -> list[dg.AssetsDefinition]:
     """Build the extraction asset of every table of a system's contract that has a column to extract.
 
     A table none of whose columns any stage uses (individual pay, sick leave,
     disability, staff comments...) is never read at all: data minimisation,
     GDPR art. 5(1)(c).
     """
-    return [_extraction_asset(t, partitions) for t in contract.tables.values() if t.extracted_columns]
+    return [_extraction_asset(t, partitions, refresh) for t in contract.tables.values() if t.extracted_columns]
 
 
 def _description(table: TableContract) -> str:
@@ -34,18 +46,30 @@ def _description(table: TableContract) -> str:
     return text
 
 
-def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.AssetsDefinition:
+def _references(table: TableContract) -> list[dg.AssetKey]:
+    """Reference tables the source suite checks codes against: extracted first."""
+    targets = {r["table"] for r in source_rules(table.system).get(table.name, ()) if r.get("rule") == "references"}
+    return [dg.AssetKey([t.split(".")[0], "extracted", t.split(".")[1]]) for t in sorted(targets)
+            if t != f"{table.system}.{table.name}"]
+
+
+def _extraction_asset(table: TableContract, partitions: YearPartitions, refresh: Refresh) -> dg.AssetsDefinition:
     partitions_def = partitions.for_kind(table.partition.kind if table.partition else None)
     resource_key = f"{table.system}_db"
+    key = dg.AssetKey([table.system, "extracted", table.name])
+    checks = [dg.AssetCheckSpec(
+        SOURCE_CHECK, asset=key, blocking=False,
+        description="Mise en qualité de la source (avertissement): clés, codes nationaux, dates, montants, doublons.",
+    )] if has_source_suite(table) else []
 
     @dg.asset(
-        key=[table.system, "extracted", table.name],
+        key=key, deps=_references(table), check_specs=checks,
         group_name=table.system,
         description=_description(table),
         partitions_def=partitions_def,
         # Backfills of many years run in one process, one query per year.
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
-        required_resource_keys={resource_key, "staging"},
+        required_resource_keys={resource_key, "staging", "candidates"},
         kinds={"sql", "parquet"},
         metadata={"source_table": table.source, "key": ", ".join(table.key)},
     )
@@ -59,15 +83,34 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.As
                 f"not extracted: {', '.join(result.drift)}"
             )
         context.log.info(f"{table.system}.{table.name}: {result.rows} rows in {result.seconds:.1f} s")
+        check_results = [_source_check(context, table, refresh)] if checks else []
         if partitions_def is None:
-            return dg.MaterializeResult(metadata=extraction_metadata(result, table, result.rows))
+            return dg.MaterializeResult(metadata=extraction_metadata(result, table, result.rows), check_results=check_results)
         # A run may cover several years: each partition gets its own row count.
-        for key in context.partition_keys:
-            metadata = extraction_metadata(result, table, result.rows_by_partition[key])
-            context.add_asset_metadata(metadata, partition_key=key)
-        return dg.MaterializeResult()
+        for partition in context.partition_keys:
+            metadata = extraction_metadata(result, table, result.rows_by_partition[partition])
+            context.add_asset_metadata(metadata, partition_key=partition)
+        return dg.MaterializeResult(check_results=check_results)
 
     return _extract
+
+
+def _source_check(context: dg.AssetExecutionContext, table: TableContract, refresh: Refresh) -> dg.AssetCheckResult:
+    """The table's source suite on the partitions just staged: WARN findings, never a failed extraction."""
+    reports, today = Path(context.resources.candidates.reports), dt.date.today()
+    partitions = list(context.partition_keys) if context.has_partition_key_range or context.has_partition_key else None
+    try:
+        outcome = check_source(table, context.resources.staging, partitions, context.run.run_id, reports, today)
+    except OpenDataError as exc:  # our errors name table, column and rule, never a value
+        context.log.warning(str(exc))
+        outcome = Outcome(f"source.{table.system}.{table.name}", f"{table.system}.{table.name}", "WARN", 0,
+                          [Finding("suite", "(table)", "La suite de la source a pu s'exécuter.", False, error=str(exc))])
+        record_outcome(reports, today, outcome, context.run.run_id)
+    if not outcome.passed:
+        context.log.warning(f"{table.system}.{table.name}: {len(outcome.failed)} source expectation(s) failed "
+                            f"(see the steward report)")
+    index = refresh(reports, today)
+    return outcome_result(SOURCE_CHECK, outcome, index, reports / today.isoformat())
 
 
 def extraction_metadata(result: ExtractionResult, table: TableContract, rows: int) -> dict[str, dg.MetadataValue]:

@@ -48,15 +48,23 @@ def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
     for key, rows in sorted(result.summary.rows.items()):
         table.add_row(key, result.summary.partitions[key], f"{rows:,}")
     console.print(table)
-    checks = result.summary.checks
-    console.print(f"Blocking checks: {sum(checks.values())} passed, {len(checks) - sum(checks.values())} failed")
-    for name in result.summary.failed_checks:
-        console.print(f"  [red]failed[/]: {name} (its dataset is not published; see the run in Dagster)")
+    summary = result.summary
+    blocking = [n for n, s in summary.severities.items() if s == "ERROR"]
+    failed = summary.failed_checks
+    console.print(f"Blocking checks: {len(blocking) - len(failed)} passed, {len(failed)} failed")
+    for name in failed:
+        console.print(f"  [red]failed[/]: {name} (its dataset is not published; the version online is kept)")
+    console.print(f"Source checks (warnings): {len(summary.severities) - len(blocking) - len(summary.warnings)} clean, "
+                  f"{len(summary.warnings)} with findings")
+    if summary.skipped:
+        console.print(f"Not materialised (blocked upstream): {', '.join(summary.skipped)}")
     console.print(f"Staging (private, extracted tables): {result.institution.staging_dir}")
     console.print(f"Candidates (anonymised, awaiting publication): {result.institution.candidates_dir}")
-    console.print(f"Reports: {result.institution.reports_dir}")
+    console.print(f"Steward report: {result.report}")
     console.print(f"Output store: {result.institution.store_dir}")
     console.print(f"Dagster runs: {len(result.summary.run_ids)} (see them with `dagster dev`)")
+    if failed:
+        sys.exit(1)
 
 
 @main.command(help="Fill a system's synthetic source tables into any SQLAlchemy URL (seeded, deterministic).")

@@ -8,19 +8,23 @@ the staging and the store. Cross-cutting policy lives here, not in assets.
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import dagster as dg
 
 from anonymisation.policy import load_catalogue
 from assets.anonymised import anonymised_assets
-from assets.audit import audit_asset
+from assets.checks import CheckSettings, quality_checks
 from assets.extracted import extraction_assets
 from assets.partitions import YearPartitions
+from assets.published import published_assets
+from quality.index_page import build_index
 from resources.candidates import CandidateArea
 from resources.contracts import load_contract
 from resources.institution import SYSTEMS, Institution, load_institution
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea
+from resources.store import OutputStore
 
 
 def source_resource(institution: Institution, system: str) -> SourceDatabase:
@@ -32,19 +36,22 @@ def source_resource(institution: Institution, system: str) -> SourceDatabase:
 
 
 def build_definitions(institution: Institution) -> dg.Definitions:
-    """Assets and resources of one institution."""
+    """Assets, checks and resources of one institution."""
     partitions = YearPartitions(institution.first_year)
+    catalogue = load_catalogue()
+    refresh = partial(build_index, catalogue=catalogue)
     assets: list[dg.AssetsDefinition] = []
     for system in SYSTEMS:
-        assets += extraction_assets(load_contract(institution.contracts_dir, system), partitions)
+        assets += extraction_assets(load_contract(institution.contracts_dir, system), partitions, refresh)
     identity = (institution.name, institution.siret)
-    catalogue = load_catalogue()
     assets += anonymised_assets(catalogue, identity, str(institution.store_dir))
-    assets.append(audit_asset(catalogue))
+    assets += published_assets(catalogue)
+    checks = quality_checks(catalogue, CheckSettings(institution.first_year, institution.row_drift))
     resources = {f"{system}_db": source_resource(institution, system) for system in SYSTEMS}
     resources["staging"] = StagingArea(root=str(institution.staging_dir))
     resources["candidates"] = CandidateArea(root=str(institution.candidates_dir), reports=str(institution.reports_dir))
-    return dg.Definitions(assets=assets, resources=resources)
+    resources["store"] = OutputStore(root=str(institution.store_dir))
+    return dg.Definitions(assets=assets, asset_checks=checks, resources=resources)
 
 
 defs = build_definitions(load_institution())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,10 @@ import dagster as dg
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
+from anonymisation.policy import load_catalogue
 from pipelines.definitions import build_definitions
 from pipelines.runner import RunSummary, materialize_all
+from quality.index_page import build_index
 from resources.institution import SYSTEMS, Institution, load_institution, opendata_home
 from resources.sources import SourceDatabase
 
@@ -21,6 +24,7 @@ class DemoResult:
     institution: Institution
     summary: RunSummary
     generated: list[str]
+    report: Path
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -74,4 +78,5 @@ def run_demo(institution_name: str | None, last_years: int, rebuild: bool, conso
 
     with console.status("Running the pipeline"):
         summary = materialize_all(defs, instance, last_years, on_run=announce)
-    return DemoResult(institution, summary, generated)
+    report = build_index(institution.reports_dir, dt.date.today(), load_catalogue())
+    return DemoResult(institution, summary, generated, report)

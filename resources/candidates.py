@@ -9,6 +9,8 @@ blocking check is never moved. Layout (docs/layout.md):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ from resources.errors import OpenDataError
 from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, atomic_run_dir, make_private_dir, prune_runs
 
 PARTITION = "_partition"
+VERDICTS = ".checks"
 
 
 class NothingStagedError(OpenDataError):
@@ -84,3 +87,37 @@ class CandidateArea(dg.ConfigurableResource):
         folder = Path(self.reports) / day.isoformat() / kind
         make_private_dir(folder, Path(self.reports))
         return folder
+
+    def record_verdict(self, candidate: Path, check: str, passed: bool) -> None:
+        """Note that a check ran on this exact file (its SHA-256) and whether it passed.
+
+        The publication step reads these: a file is published only if every
+        blocking check passed on these very bytes, even when a user
+        materialises the publication alone, outside the run that checked it.
+        """
+        folder = candidate.parent / VERDICTS
+        folder.mkdir(mode=0o700, exist_ok=True)
+        tmp = folder / f".{check}.tmp-{os.getpid()}"
+        tmp.write_text(json.dumps({"check": check, "passed": passed, "sha256": file_sha256(candidate)}), encoding="utf-8")
+        os.replace(tmp, folder / f"{check}.json")
+
+    def verdicts(self, candidate: Path) -> dict[str, bool]:
+        """The checks that ran on this file as it is now, and whether they passed (stale verdicts are ignored)."""
+        folder = candidate.parent / VERDICTS
+        if not folder.is_dir():
+            return {}
+        digest = file_sha256(candidate)
+        found = {}
+        for path in folder.glob("*.json"):
+            verdict = json.loads(path.read_text(encoding="utf-8"))
+            if verdict.get("sha256") == digest:
+                found[verdict["check"]] = bool(verdict["passed"])
+        return found
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -78,6 +78,7 @@ class Institution:
     first_year: int
     store_dir: Path
     work_dir: Path
+    row_drift: float = 0.2  # tolerated relative change of an open dataset's rows against the version online
 
     @property
     def staging_dir(self) -> Path:
@@ -156,9 +157,21 @@ def _parse(raw: dict, path: Path) -> Institution:
         first_year=int((raw.get("history") or {}).get("first_year") or 2006),
         store_dir=store_dir,
         work_dir=work_dir,
+        row_drift=_drift(raw, path),
     )
     _check_layout(institution, path)
     return institution
+
+
+def _drift(raw: dict, path: Path) -> float:
+    value = (raw.get("quality") or {}).get("row_drift", 0.2)
+    try:
+        drift = float(value)
+    except (TypeError, ValueError):
+        drift = -1.0
+    if not 0 < drift < 10:
+        raise ConfigurationError(f"{path.name}: quality.row_drift must be a fraction such as 0.2 (20 %)")
+    return drift
 
 
 def _parse_sources(raw: dict, path: Path, home: Path) -> dict[str, SourceConfig]:

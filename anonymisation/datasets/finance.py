@@ -47,6 +47,9 @@ def subventions(read: Reader, ctx: BuildContext) -> pd.DataFrame:
                                                   right_on="tiers.id_tiers", how="left")
     frame.attrs["left_out_natural_persons"] = int((frame["tiers.type_tiers"] == NATURAL_PERSON).sum())
     frame = frame[frame["tiers.type_tiers"] != NATURAL_PERSON]
-    periods = frame["subventions.date_debut_versement"].astype("str") + "/" + frame["subventions.date_fin_versement"].astype("str")
+    # SCDL 2.1.1 datesPeriodeVersement: "start/end", or the start alone while the end is not known.
+    start = frame["subventions.date_debut_versement"].astype("str")
+    end = frame["subventions.date_fin_versement"].astype("str")
+    periods = (start + "/" + end).where(frame["subventions.date_fin_versement"].notna(), start)
     frame["subventions._dates_periode_versement"] = periods.where(frame["subventions.date_debut_versement"].notna())
     return frame
