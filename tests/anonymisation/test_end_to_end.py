@@ -12,6 +12,7 @@ console output, is searched.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import subprocess
@@ -61,7 +62,15 @@ def planted_run(tmp_path_factory) -> tuple[Path, dict[str, str], subprocess.Comp
     opposed = _one(students, "SELECT r.numero_etudiant, e.nom, e.prenom FROM resultats r JOIN etudiants e "
                              "ON e.numero_etudiant = r.numero_etudiant WHERE r.diplome_delivre = 1 AND e.nom_usage IS NULL "
                              "AND r.numero_etudiant NOT IN (SELECT numero_etudiant FROM oppositions_etudiants) LIMIT 1")
+    # Source defects on personal columns, so the source suites fail on them and
+    # Great Expectations sees the values: a NIR with a wrong key, an INE
+    # shared by two students, an INE in lower case.
+    bad_nir = agent[3][:13] + f"{(int(agent[3][13:]) % 97) + 1:02d}"
+    other_agent = _one(hr, f"SELECT matricule FROM agents WHERE matricule <> '{agent[0]}' AND nir IS NOT NULL LIMIT 1")[0]
+    twins = _one(students, f"SELECT min(numero_etudiant), max(numero_etudiant) FROM etudiants WHERE numero_etudiant <> '{student[0]}'")
+    bad_ine = student[3][:9] + "zq"
     planted = {
+        "invalid NIR": bad_nir, "lower-case INE": bad_ine,
         "agent NIR": agent[3], "agent NIR with spaces": _spaced_nir(agent[3]), "agent phone": agent[4],
         "agent e-mail": agent[5], "agent name": f"{agent[2]} {agent[1]}", "student INE": student[3],
         "student e-mail": student[4], "student phone": student[5], "student name": f"{student[1].upper()} {student[2]}",
@@ -81,11 +90,14 @@ def planted_run(tmp_path_factory) -> tuple[Path, dict[str, str], subprocess.Comp
           ("UPDATE structures SET libelle = libelle || ? WHERE rowid IN (SELECT rowid FROM structures LIMIT 4)",
            (f" - écrire à {planted['agent e-mail']}, INE {planted['student INE']}",)),
           ("UPDATE structures SET libelle = 'Amphithéâtre Marie Curie' WHERE rowid = (SELECT max(rowid) FROM structures)", ()),
+          ("UPDATE agents SET nir = ? WHERE matricule = ?", (bad_nir, other_agent)),
           ("ALTER TABLE agents ADD COLUMN numero_secu_bis TEXT", ()),
           ("UPDATE agents SET numero_secu_bis = nir", ()))
     _exec(students,
           ("UPDATE commentaires SET texte = texte || ? WHERE rowid IN (SELECT rowid FROM commentaires LIMIT 5)",
            (f" vu avec {planted['agent name']} {planted['agent NIR']}",)),
+          ("UPDATE etudiants SET ine = ? WHERE numero_etudiant = ?", (student[3], twins[0])),
+          ("UPDATE etudiants SET ine = ? WHERE numero_etudiant = ?", (bad_ine, twins[1])),
           ("INSERT INTO oppositions_etudiants (numero_etudiant, date_opposition) VALUES (?, ?)", (opposed[0], "2026-01-05")))
     planted_opposed = (opposed[1], opposed[2])
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENDATA_", "DAGSTER_"))}
@@ -125,6 +137,21 @@ def test_no_planted_identifier_reaches_any_written_file_or_the_console(planted_r
     for label, value in planted.items():
         for path, text in texts.items():
             assert value.lower() not in text.lower(), f"{label} found in {path}"
+
+
+def test_the_source_suites_saw_the_planted_defects_and_reported_counts_only(planted_run) -> None:
+    home, _, done, _ = planted_run
+    quality = home / "demo" / "reports" / AS_OF.isoformat() / "quality"
+
+    def unexpected(suite: str, expectation: str, column: str) -> int:
+        findings = json.loads((quality / f"{suite}.json").read_text(encoding="utf-8"))["findings"]
+        return sum(f["unexpected_count"] or 0 for f in findings
+                   if f["expectation"] == expectation and f["column"] == column and not f["success"])
+
+    assert unexpected("source.hr.agents", "ExpectColumnValuesToBeValidFrenchCode", "nir") >= 1
+    assert unexpected("source.students.etudiants", "ExpectColumnValuesToBeUnique", "ine") >= 2
+    assert unexpected("source.students.etudiants", "ExpectColumnValuesToMatchRegex", "ine") >= 1
+    assert "Source checks (warnings)" in done.stdout
 
 
 def test_exceptions_still_publish_and_the_eponym_keeps_its_name(planted_run) -> None:

@@ -79,3 +79,28 @@ def test_workspace_loads_with_the_dagster_cli(tmp_path: Path) -> None:
         cwd=project_root(), env=env, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_checks_sit_on_their_assets_with_the_severity_chosen_on_purpose(institution) -> None:
+    from anonymisation.policy import load_catalogue
+    from assets.checks import OPEN_CHECK, SECRECY_CHECK, needs_secrecy_check
+    from assets.extracted import SOURCE_CHECK
+    from quality.checks import has_source_suite
+
+    defs = build_definitions(institution)
+    graph = defs.resolve_asset_graph()
+    specs = {spec.key: spec for item in [*defs.assets, *defs.asset_checks] for spec in item.check_specs}
+    for system in SYSTEMS:
+        for name, table in load_contract(institution.contracts_dir, system).tables.items():
+            if table.extracted_columns and has_source_suite(table):
+                spec = specs[dg.AssetCheckKey(dg.AssetKey([system, "extracted", name]), SOURCE_CHECK)]
+                assert not spec.blocking  # source findings inform, they never block
+    catalogue = load_catalogue()
+    for policy in catalogue.values():
+        candidate = dg.AssetKey([policy.domain, "anonymised", policy.dataset])
+        assert specs[dg.AssetCheckKey(candidate, OPEN_CHECK)].blocking
+        assert specs[dg.AssetCheckKey(candidate, "leak_guard")].blocking
+        assert (dg.AssetCheckKey(candidate, SECRECY_CHECK) in specs) == needs_secrecy_check(policy, catalogue)
+        published = dg.AssetKey([policy.domain, "open", policy.dataset])
+        assert candidate in graph.get(published).parent_keys
+    assert "store" in defs.resources

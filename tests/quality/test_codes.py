@@ -1,0 +1,149 @@
+"""National code validators: a valid and an invalid example of every kind, COG vintages, empty values."""
+
+from __future__ import annotations
+
+import pytest
+from frformat import Millesime
+
+from quality.codes import CODES, UnknownCodeError, describe, millesime, reference_list, validity
+from resources.codes import uai_check_letter
+
+# A commune of frformat's 2023 COG list that is gone from its 2024 list (merged
+# on 1 January 2024), and one created that day: read from frformat's shipped
+# sets CODES_COMMUNES_INSEE_COG_2023 / _2024, not guessed.
+MERGED_IN_2024 = "01172"
+CREATED_IN_2024 = "24430"
+
+VALID = [
+    ("uai", "0751717J"),
+    ("uai", "0330023" + uai_check_letter("0330023")),
+    ("siret", "73282932000074"),
+    ("siren", "732829320"),
+    ("tva_fr", "FR40303265045"),
+    ("tva_fr", "DE123456789"),  # a foreign VAT number is not this check's business
+    ("nir", "295109912611193"),
+    ("rna", "W751234567"),
+    ("commune_insee", "75056"),
+    ("commune_insee", "2A004"),
+    ("departement", "2A"),
+    ("departement", "976"),
+    ("code_postal", "75005"),
+    ("cpv", "45000000-7"),
+    ("sise_diplome", "2500123"),
+    ("cnu_section", "26"),
+    ("cnu_section", "01"),
+]
+
+INVALID = [
+    ("uai", "0751717K"),  # wrong check letter
+    ("uai", "0751717j"),  # lower case
+    ("uai", "751717J"),  # 6 digits
+    ("siret", "73282932000075"),  # Luhn key
+    ("siret", "7328293200007"),
+    ("siren", "732829321"),
+    ("tva_fr", "FR41303265045"),
+    ("nir", "295109912611194"),  # key
+    ("rna", "X751234567"),
+    ("rna", "W75123456"),
+    ("commune_insee", "75000"),
+    ("commune_insee", "20004"),  # Corsica is 2A/2B
+    ("departement", "20"),
+    ("departement", "2a"),
+    ("code_postal", "00000"),
+    ("cpv", "99000000-1"),  # no such division
+    ("cpv", "45000000"),  # no check digit
+    ("cpv", "4500000-7"),  # 7 digits
+    ("sise_diplome", "250012"),
+    ("sise_diplome", "25001234"),
+    ("sise_diplome", "250012A"),
+    ("cnu_section", "99"),
+    ("cnu_section", "42"),  # CNU santé: out of the list on purpose
+    ("cnu_section", "1"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), VALID)
+def test_valid_code(kind: str, value: str) -> None:
+    assert validity(kind, [value]) == [True]
+
+
+@pytest.mark.parametrize(("kind", "value"), INVALID)
+def test_invalid_code(kind: str, value: str) -> None:
+    assert validity(kind, [value]) == [False]
+
+
+def test_every_kind_has_valid_and_invalid_examples() -> None:
+    assert {kind for kind, _ in VALID} == set(CODES)
+    assert {kind for kind, _ in INVALID} == set(CODES)
+
+
+@pytest.mark.parametrize("kind", sorted(CODES))
+@pytest.mark.parametrize("empty", [None, "", float("nan")])
+def test_empty_values_are_not_this_checks_business(kind: str, empty: object) -> None:
+    assert validity(kind, [empty]) == [True]
+
+
+@pytest.mark.parametrize(
+    ("code", "vintage", "valid"),
+    [
+        (MERGED_IN_2024, 2023, True),
+        (MERGED_IN_2024, "2023", True),
+        (MERGED_IN_2024, 2022, True),  # before the first shipped vintage: checked against 2023
+        (MERGED_IN_2024, 2024, False),
+        (MERGED_IN_2024, 2030, False),  # after the last: the latest list
+        (MERGED_IN_2024, None, False),
+        (MERGED_IN_2024, "latest", False),
+        (CREATED_IN_2024, 2023, False),
+        (CREATED_IN_2024, 2024, True),
+        (CREATED_IN_2024, None, True),
+    ],
+)
+def test_commune_is_checked_against_the_cog_of_its_year(code: str, vintage: int | str | None, valid: bool) -> None:
+    assert validity("commune_insee", [code], [vintage]) == [valid]
+
+
+def test_vintages_apply_row_by_row() -> None:
+    values = [MERGED_IN_2024, MERGED_IN_2024, None, CREATED_IN_2024, MERGED_IN_2024]
+    assert validity("commune_insee", values, [2023, 2024, 2024, 2023, 2023]) == [True, False, True, False, True]
+
+
+def test_vintages_must_match_values_in_length() -> None:
+    with pytest.raises(ValueError):
+        validity("commune_insee", ["75056", "75056"], [2023])
+
+
+@pytest.mark.parametrize(
+    ("vintage", "expected"),
+    [
+        (2023, Millesime.M2023),
+        ("2023", Millesime.M2023),
+        (2024, Millesime.M2024),
+        ("2024", Millesime.M2024),
+        (2019, Millesime.M2023),
+        (2025, Millesime.LATEST),
+        (None, Millesime.LATEST),
+        ("latest", Millesime.LATEST),
+        ("", Millesime.LATEST),
+        (float("nan"), Millesime.LATEST),
+    ],
+)
+def test_millesime(vintage: int | str | None, expected: Millesime) -> None:
+    assert millesime(vintage) is expected
+
+
+@pytest.mark.parametrize("call", [lambda: validity("iban", ["FR76"]), lambda: describe("iban")])
+def test_unknown_kind_is_refused_naming_it(call) -> None:
+    with pytest.raises(UnknownCodeError, match="unknown code kind 'iban'.*known: .*uai"):
+        call()
+
+
+@pytest.mark.parametrize("kind", sorted(CODES))
+def test_every_kind_is_described_for_the_steward(kind: str) -> None:
+    assert describe(kind) == CODES[kind][0] and len(describe(kind)) > 10
+
+
+@pytest.mark.parametrize(("name", "present", "absent"), [("cnu_sections", "27", "42"), ("cpv_divisions", "45", "99")])
+def test_reference_lists_are_read_as_strings(name: str, present: str, absent: str) -> None:
+    codes = reference_list(name)
+    assert present in codes and absent not in codes
+    assert all(isinstance(code, str) for code in codes)
