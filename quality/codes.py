@@ -12,6 +12,7 @@ few hundred codes cost a few hundred calls.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from functools import cache
@@ -46,6 +47,8 @@ def reference_list(name: str) -> frozenset[str]:
 
 def millesime(vintage: int | str | None) -> Millesime:
     """The COG vintage for a year: that year's list, the nearest one shipped, or the latest."""
+    if isinstance(vintage, (dt.date, pd.Timestamp)):  # a date column: the COG of its year
+        vintage = vintage.year
     try:
         year = int(vintage)  # type: ignore[arg-type]
     except (TypeError, ValueError):  # None, "latest", a missing year

@@ -122,12 +122,22 @@ def validate(frame: pd.DataFrame, suite: Suite, batch: str) -> tuple[Outcome, An
         raise
     except Exception as exc:  # a GX or pandas error may quote a value: never pass its message on
         raise QualityError(f"{suite.target}: validation could not run ({type(exc).__name__}) (rule: suite {suite.name})") from None
+    finally:
+        _release()
     scrub(result)
     by_rule = {int(r.expectation_config.meta["rule"]): r for r in result.results}
     findings = [_finding(rule, by_rule[index]) for index, rule in enumerate(suite.rules)]
     outcome = Outcome(suite.name, suite.target, suite.severity, len(frame), findings, [batch],
                       seconds=round(time.perf_counter() - started, 3))
     return outcome, result
+
+
+def _release() -> None:
+    """Let go of the frame just validated: GX keeps each target's last batch in its execution engine,
+    which would hold one frame per table for the life of the process."""
+    manager = _data_source().get_execution_engine().batch_manager
+    manager.batch_data_cache.clear()
+    manager.reset_batch_cache()
 
 
 def scrub(result: Any) -> None:
@@ -161,6 +171,7 @@ def _finding(rule: Rule, item: Any) -> Finding:
         success=bool(item.success) and not raised,
         element_count=result.get("element_count"),
         unexpected_count=result.get("unexpected_count"),
+        missing_count=result.get("missing_count"),
         unexpected_percent=round(result["unexpected_percent"], 4) if result.get("unexpected_percent") is not None else None,
         observed=None if observed is None else _short(observed),
         error="could not run" if raised else None,
@@ -211,9 +222,11 @@ def publish_docs(day_folder: Path, suite: Suite, result: Any, run_name: str, bat
         context = _docs_context(day_folder)
         context.suites.add_or_update(gx.ExpectationSuite(name=suite.name, expectations=[
             e.configuration.to_domain_obj() if hasattr(e, "configuration") else e for e in gx_suite(suite).expectations]))
+        run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+        result.meta["run_id"] = run_id  # what the page shows as the run (the Dagster run's id)
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
-            run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
+            run_id=run_id,
             batch_identifier=batch.replace("/", "_"),
         )
         context.validation_results_store.set(key, result)

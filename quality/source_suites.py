@@ -2,7 +2,8 @@
 
 One YAML file per system under ``quality/suites/source/``; each table lists
 rules in a small vocabulary a steward can read (unique, not_null, values,
-code, references, after, in_year, between, regex), turned here into Great
+code (optionally by the COG vintage of a year or date column), references,
+after, in_year, between, regex), turned here into Great
 Expectations rules. Severity WARN: the findings inform the source's owners
 and never block publication (the open-dataset suites do that).
 
@@ -102,6 +103,10 @@ def _rules(suite: str, raw: dict, references: ReferenceReader | None) -> list[Ru
         if raw["code"] not in CODES:
             raise SuiteError(f"{suite}: rule code on {column}: unknown code kind '{raw['code']}' "
                              f"(rule: known kinds are {', '.join(sorted(CODES))})")
+        if raw.get("year"):  # the COG of the row's own year: communes merge and split over twenty years
+            kwargs = {"column_A": column, "column_B": raw["year"], "code": raw["code"]}
+            return [rule("ExpectColumnPairValuesToBeValidFrenchCodeOfYear", kwargs,
+                         f"{column}: {describe(raw['code'])}, millésime de l'année de {raw['year']}.")]
         kwargs = {"column": column, "code": raw["code"], "vintage": str(raw.get("vintage", "latest"))}
         return [rule("ExpectColumnValuesToBeValidFrenchCode", kwargs, f"{column}: {describe(raw['code'])}.")]
     if kind == "references":

@@ -108,6 +108,7 @@ class Finding:
     element_count: int | None = None
     unexpected_count: int | None = None
     unexpected_percent: float | None = None
+    missing_count: int | None = None  # empty cells, which GX leaves out of unexpected_percent
     observed: str | None = None  # a type name, a row count or a list of years; never a personal value
     error: str | None = None  # the exception class when the expectation could not run
 
@@ -156,7 +157,10 @@ class Outcome:
             mine.error = mine.error or theirs.error
             if theirs.element_count is not None:
                 mine.element_count = (mine.element_count or 0) + theirs.element_count
+                mine.missing_count = (mine.missing_count or 0) + (theirs.missing_count or 0)
                 mine.unexpected_count = (mine.unexpected_count or 0) + (theirs.unexpected_count or 0)
-                mine.unexpected_percent = round(100 * mine.unexpected_count / mine.element_count, 4) if mine.element_count else 0.0
+                # Same base as GX: the filled cells.
+                filled = mine.element_count - mine.missing_count
+                mine.unexpected_percent = round(100 * mine.unexpected_count / filled, 4) if filled else 0.0
             if theirs.observed is not None and mine.observed != theirs.observed:
                 mine.observed = "; ".join(x for x in (mine.observed, theirs.observed) if x)

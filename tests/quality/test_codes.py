@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 from frformat import Millesime
 
@@ -147,3 +150,12 @@ def test_reference_lists_are_read_as_strings(name: str, present: str, absent: st
     codes = reference_list(name)
     assert present in codes and absent not in codes
     assert all(isinstance(code, str) for code in codes)
+
+
+def test_a_date_selects_the_cog_vintage_of_its_year() -> None:
+    assert millesime(dt.date(2023, 6, 1)) == millesime(2023) == Millesime.M2023
+    assert millesime(pd.Timestamp("2024-02-01")) == Millesime.M2024
+
+
+def test_a_commune_merged_in_2024_is_valid_on_a_2023_date_only() -> None:
+    assert validity("commune_insee", [MERGED_IN_2024, MERGED_IN_2024], [dt.date(2023, 5, 2), dt.date(2025, 5, 2)]) == [True, False]

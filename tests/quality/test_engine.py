@@ -4,8 +4,10 @@ our own expectations, and outcomes summed over partitions."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -397,3 +399,23 @@ def test_merge_into_an_empty_outcome_takes_the_findings() -> None:
     total = Outcome("s", "t", "WARN", 0)
     total.merge(_outcome(4, "2024", Finding("U", "a", "", False, 4, 1, 25.0)))
     assert total.rows == 4 and total.findings == [Finding("U", "a", "", False, 4, 1, 25.0)]
+
+
+def test_merge_keeps_gx_base_for_the_percent_the_filled_cells() -> None:
+    # 1 bad NIR among 3 filled of 5 rows is 33.33 % for GX; two such partitions stay 33.33 %, not 20 %.
+    total = _outcome(5, "2023", Finding("C", "nir", "", False, 5, 1, 33.3333, missing_count=2))
+    total.merge(_outcome(5, "2024", Finding("C", "nir", "", False, 5, 1, 33.3333, missing_count=2)))
+    (finding,) = total.findings
+    assert (finding.element_count, finding.missing_count, finding.unexpected_count) == (10, 4, 2)
+    assert finding.unexpected_percent == 33.3333
+
+
+def test_gx_keeps_no_frame_once_validated() -> None:
+    """A nightly run checks dozens of tables in one process: each frame must be freed after its validation."""
+    suite = Suite("source.t.kept", "t.kept", "WARN", (Rule("ExpectColumnValuesToNotBeNull", {"column": "a"}, "a"),))
+    frame = pd.DataFrame({"a": range(1000)})
+    alive = weakref.ref(frame)
+    validate(frame, suite, "2024")
+    del frame
+    gc.collect()
+    assert alive() is None

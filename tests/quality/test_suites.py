@@ -403,3 +403,10 @@ def test_every_expected_year_is_published(catalogue, dataset: str, expected_year
     suite = open_suite(catalogue[dataset], Expectations(2018, 2024, expected_years))
     found = [r.kwargs for r in _rules(suite, "ExpectColumnDistinctValuesToContainSet")]
     assert found == ([rule] if rule else [])
+
+
+def test_a_code_rule_by_year_checks_each_row_against_its_own_cog_vintage() -> None:
+    suite = source_suite(TINY, ({"rule": "code", "column": "statut", "code": "commune_insee", "year": "debut"},))
+    (rule,) = suite.rules
+    assert rule.expectation == "ExpectColumnPairValuesToBeValidFrenchCodeOfYear"
+    assert rule.kwargs == {"column_A": "statut", "column_B": "debut", "code": "commune_insee"}
