@@ -63,6 +63,18 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class DatagouvSettings:
+    """How the datasets reach data.gouv.fr: one channel only, so a dataset never appears twice."""
+
+    organization: str
+    channel: str = "harvest"  # "harvest": data.gouv.fr harvests our DCAT catalogue; "api": we push with the udata API
+    api_url: str = "https://www.data.gouv.fr/api/1/"
+    api_key_env: str = "OPENDATA_DATAGOUV_API_KEY"  # the key is read from this variable, never from a file
+    dry_run: bool = True  # write the requests that would be sent to a file instead of sending them
+    push_nominative: bool = False  # nominative datasets (CRPA D312-1-3) are pushed only if the institution opts in
+
+
+@dataclass(frozen=True)
 class Institution:
     """Identity, sources and storage of one institution."""
 
@@ -79,6 +91,10 @@ class Institution:
     store_dir: Path
     work_dir: Path
     row_drift: float = 0.2  # tolerated relative change of an open dataset's rows against the version online
+    datagouv: DatagouvSettings | None = None
+    spatial_zones: tuple[str, ...] = ()  # udata zone ids covered by the datasets (spatial coverage)
+    spatial_granularity: str = "poi"  # udata granularity of the rows: an establishment is a point of interest
+    store_retention: int | None = None  # dated versions kept per dataset; None keeps all (nominative: latest only)
 
     @property
     def staging_dir(self) -> Path:
@@ -158,9 +174,39 @@ def _parse(raw: dict, path: Path) -> Institution:
         store_dir=store_dir,
         work_dir=work_dir,
         row_drift=_drift(raw, path),
+        datagouv=_datagouv(datagouv, path),
+        spatial_zones=tuple(str(z) for z in (raw.get("spatial") or {}).get("zones") or ()),
+        spatial_granularity=str((raw.get("spatial") or {}).get("granularity") or "poi"),
+        store_retention=_retention(raw, path),
     )
     _check_layout(institution, path)
     return institution
+
+
+def _datagouv(raw: dict, path: Path) -> DatagouvSettings:
+    channel = str(raw.get("channel") or "harvest")
+    if channel not in ("harvest", "api"):
+        raise ConfigurationError(f"{path.name}: datagouv.channel must be 'harvest' or 'api' (one channel, never both)")
+    if "api_key" in raw:
+        raise ConfigurationError(f"{path.name}: datagouv.api_key must not be written in a file; "
+                                 "put it in the variable named by datagouv.api_key_env")
+    api_url = str(raw.get("api_url") or DatagouvSettings.api_url)
+    if not re.match(r"^https?://", api_url):
+        raise ConfigurationError(f"{path.name}: datagouv.api_url must be an http(s) URL")
+    return DatagouvSettings(
+        organization=_required(raw, "organization", path), channel=channel, api_url=api_url.rstrip("/") + "/",
+        api_key_env=str(raw.get("api_key_env") or DatagouvSettings.api_key_env),
+        dry_run=bool(raw.get("dry_run", True)), push_nominative=bool(raw.get("push_nominative", False)),
+    )
+
+
+def _retention(raw: dict, path: Path) -> int | None:
+    value = (raw.get("store") or {}).get("retention")
+    if value in (None, "all"):
+        return None
+    if not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{path.name}: store.retention must be a number of versions (1 or more) or 'all'")
+    return value
 
 
 def _drift(raw: dict, path: Path) -> float:
