@@ -9,7 +9,6 @@ blocking check is never moved. Layout (docs/layout.md):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from pydantic import Field
 
 from resources.errors import OpenDataError
 from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, atomic_run_dir, make_private_dir, prune_runs
+from resources.store import file_sha256
 
 PARTITION = "_partition"
 VERDICTS = ".checks"
@@ -114,10 +114,3 @@ class CandidateArea(dg.ConfigurableResource):
                 found[verdict["check"]] = bool(verdict["passed"])
         return found
 
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
