@@ -1,0 +1,96 @@
+"""The ``README.md`` of a published version, in plain French: what it holds, how it was made, what was removed and why.
+
+Generated from the policy and the anonymisation report's counts, so it never
+drifts from what the pipeline did. It names columns and counts, never a value.
+"""
+
+from __future__ import annotations
+
+from anonymisation.policy import Policy
+from assets.publication.metadata import Producer, VersionInfo, coverage
+
+FREQUENCIES = {"daily": "chaque jour", "weekly": "chaque semaine", "monthly": "chaque mois", "annual": "chaque année"}
+
+
+def _columns(policy: Policy, schema: dict) -> str:
+    described = {f["name"]: f for f in schema.get("fields", [])}
+    lines = ["| colonne | type | description |", "|---|---|---|"]
+    for column in policy.columns:
+        spec = described.get(column.name, {})
+        text = (spec.get("description") or column.description).replace("|", "/")
+        lines.append(f"| `{column.name}` | {spec.get('type', column.type)} | {text} |")
+    return "\n".join(lines)
+
+
+def _anonymisation(policy: Policy, info: VersionInfo) -> str:
+    counts = info.anonymisation
+    lines = []
+    if policy.nominative and policy.exception is not None:
+        lines.append(f"Ce fichier nomme des personnes au titre de l'exception prévue par {policy.exception.article} "
+                     "(décret n° 2018-1117): seules les colonnes nécessaires à l'information du public sont publiées, "
+                     "les personnes qui s'y sont opposées en sont retirées, et le fichier ne doit pas être indexé par "
+                     "les moteurs de recherche (délibération CNIL 2018-101). Seule sa dernière version est conservée.")
+    else:
+        lines.append("Aucune personne n'est nommée: les identifiants sont retirés, les autres informations "
+                     "généralisées ou agrégées (CRPA L312-1-2).")
+    if counts.get("columns_dropped"):
+        lines.append(f"- {counts['columns_dropped']} colonne(s) des sources ne sont pas publiées: seules celles "
+                     "que la politique de publication relue nomme le sont.")
+    if counts.get("opposition_removed"):
+        lines.append(f"- {counts['opposition_removed']} ligne(s) retirée(s) à la suite d'une opposition (RGPD, art. 21).")
+    for reason, n in sorted((counts.get("left_out") or {}).items()):
+        lines.append(f"- {n} ligne(s) écartée(s): {reason}.")
+    withheld = sum((counts.get("withheld") or {}).values())
+    if withheld:
+        lines.append(f"- {withheld} cellule(s) couverte(s) par le secret statistique: vides, jamais 0, et signalées "
+                     "par la valeur `secret_statistique` de la colonne de statut.")
+    if counts.get("redactions"):
+        lines.append(f"- {sum(counts['redactions'].values())} mention(s) de données personnelles remplacée(s) "
+                     "par une balise dans les textes libres (ex. `[NIR]`).")
+    return "\n".join(lines)
+
+
+def readme(policy: Policy, producer: Producer, info: VersionInfo, schema: dict, files: list[str]) -> str:
+    """The dataset's README for this version."""
+    period = coverage(info)
+    frequency = FREQUENCIES.get(policy.frequency, policy.frequency)
+    national = f"\nLe fichier suit le schéma national `{policy.national_schema}`.\n" if policy.national_schema else ""
+    listing = "\n".join(f"- `{name}`" for name in files)
+    return f"""# {policy.title}
+
+{policy.description}
+
+- Producteur: {producer.name} (SIRET {producer.siret}, UAI {producer.uai})
+- Contact: {producer.contact}
+- Licence: Licence Ouverte / Open Licence version 2.0
+- Version: {info.day.isoformat()} ({info.rows} lignes), mise à jour {frequency}
+- Période couverte: du {period['start']} au {period['end']}
+- Adresse stable de la dernière version: {producer.public_base_url}{policy.dataset}/latest/
+{national}
+## Fichiers
+
+{listing}
+
+Les sommes de contrôle SHA-256 de chaque fichier sont dans `SHA256SUMS` et
+dans `datapackage.json` (Frictionless Data Package, qui décrit aussi chaque
+colonne). Le CSV est en UTF-8, séparé par des virgules, les dates au format
+AAAA-MM-JJ, les décimales avec un point, une valeur manquante est une cellule vide.
+
+## Colonnes
+
+{_columns(policy, schema)}
+
+## Comment ce fichier est produit
+
+Extrait chaque nuit des systèmes d'information de l'établissement, il est
+anonymisé selon une politique de publication relue (empreinte
+`{policy.hash}`), puis contrôlé avant publication (colonnes, types, valeurs,
+secret statistique, volume par rapport à la version précédente). Un fichier
+qui échoue à un contrôle n'est pas publié: la version précédente reste en ligne.
+
+Base légale: {policy.legal_basis}
+
+## Ce qui a été retiré, et pourquoi
+
+{_anonymisation(policy, info)}
+"""

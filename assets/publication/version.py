@@ -1,0 +1,100 @@
+"""Write every file of one published version into a prepared folder: data, metadata, README.
+
+The files, in the order they are written:
+
+- ``<dataset>.csv``: Etalab conventions, or the national schema's names and formats;
+- ``<dataset>.parquet``: the checked candidate itself, byte for byte;
+- ``<dataset>.json``: public contracts only, the regulatory DECP 2.0.3 format;
+- ``README.md`` and ``datapackage.json``, which describe them.
+
+The CSV and the DECP JSON are validated (frictionless, jsonschema) before the
+store may publish them: a file that does not meet its schema never goes online.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from anonymisation.policy import Policy
+from assets.publication.csv_file import validate_csv, write_csv
+from assets.publication.decp import validate_decp, write_decp
+from assets.publication.metadata import Producer, VersionInfo, datapackage, file_entry, table_schema
+from assets.publication.readme import readme
+from resources.errors import OpenDataError
+from resources.store import file_sha256
+
+DECP = "decp-2.0.3"
+
+
+class ConformanceError(OpenDataError):
+    """A file does not meet its schema; the message names dataset, file, row and field, never a value."""
+
+
+def years_covered(policy: Policy, frame: pd.DataFrame) -> tuple[int, ...]:
+    """The years the rows are about: the dataset's year column, else its first required date."""
+    year = next((c.name for c in policy.columns if c.type == "year" and c.required), None)
+    if year is not None:
+        return tuple(sorted(int(y) for y in frame[year].dropna().unique()))
+    date = next((c.name for c in policy.columns if c.type == "date" and c.required), None)
+    if date is not None:
+        return tuple(sorted(int(y) for y in pd.to_datetime(frame[date]).dt.year.dropna().unique()))
+    return ()
+
+
+def write_version(policy: Policy, candidate: Path, folder: Path, producer: Producer, day: dt.date,
+                  previous: list[str], anonymisation: dict) -> tuple[tuple[str, ...], VersionInfo]:
+    """Write the version's files into ``folder``; returns its data files (what "changed" compares) and its facts."""
+    name = policy.dataset
+    frame = pd.read_parquet(candidate)[[c.name for c in policy.columns]]
+    info = VersionInfo(day=day, created=dt.datetime.now(dt.UTC).replace(microsecond=0), rows=len(frame),
+                       years=years_covered(policy, frame), previous_versions=tuple(previous), anonymisation=anonymisation)
+    schema = table_schema(policy)
+    csv = folder / f"{name}.csv"
+    write_csv(frame, csv, schema)
+    _conform(name, validate_csv(csv, schema))
+    shutil.copyfile(candidate, folder / f"{name}.parquet")
+    data = [csv.name, f"{name}.parquet"]
+    if policy.national_schema == DECP:
+        write_decp(frame, folder / f"{name}.json")
+        _conform(name, validate_decp(folder / f"{name}.json"))
+        data.append(f"{name}.json")
+    entries = _entries(policy, folder, data, schema)
+    (folder / "README.md").write_text(readme(policy, producer, info, schema, [*data, "README.md", "datapackage.json"]),
+                                      encoding="utf-8")
+    entries.append(file_entry(folder / "README.md", file_sha256(folder / "README.md"), name="readme",
+                              title="Documentation", description="Ce que contient le jeu, comment il est produit, "
+                              "ce qui a été retiré et pourquoi.", documentation=True))
+    package = datapackage(policy, producer, info, entries)
+    _write_json(folder / "datapackage.json", package)
+    return tuple(data), info
+
+
+def _entries(policy: Policy, folder: Path, data: list[str], schema: dict) -> list[dict]:
+    titles = {"csv": ("CSV", "Le jeu au format CSV (UTF-8, virgule), décrit par le schéma de datapackage.json."),
+              "parquet": ("Parquet", "Le même contenu au format Apache Parquet, typé."),
+              "json": ("DECP JSON", "Format réglementaire des données essentielles de la commande publique (DECP 2.0.3).")}
+    entries = []
+    for file in data:
+        path = folder / file
+        kind = path.suffix.lstrip(".")
+        title, text = titles[kind]
+        entries.append(file_entry(path, file_sha256(path), name=policy.dataset if kind == "csv" else f"{policy.dataset}-{kind}",
+                                  title=f"{policy.title} ({title})", description=text,
+                                  schema=schema if kind == "csv" else None))
+    return entries
+
+
+def _conform(dataset: str, errors: list[str]) -> None:
+    if errors:
+        shown = "; ".join(errors[:5])
+        raise ConformanceError(f"{dataset}: {len(errors)} schema error(s): {shown} (rule: every published file "
+                               "validates against its schema); the version online is unchanged")
+
+
+def _write_json(path: Path, content: dict) -> None:
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
