@@ -114,8 +114,7 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
 def hold(policies: list[Policy], check: str, store: OutputStore, reports: Path, day: dt.date, run_id: str) -> None:
     """Record for the steward that these datasets are not published today: Dagster skips their publication step."""
     for policy in policies:
-        online = store.latest(policy.dataset)
-        version = online.parent.resolve().name if online else None
+        version = store.latest_version(policy.dataset)
         reason = f"contrôle bloquant {check} en échec; la version en ligne ({version or 'aucune'}) est conservée"
         record_publication(reports, day, Publication(policy.dataset, False, None, reason, version, run_id))
 

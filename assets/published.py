@@ -4,29 +4,43 @@ Downstream of the anonymised asset, so Dagster skips it when one of that
 dataset's blocking checks fails in the run, and the other datasets still
 publish. It also refuses, on its own, a candidate whose blocking checks did
 not all pass on these exact bytes (materialising it alone in the UI cannot
-publish an unchecked file). On refusal or failure the version online stays
-exactly as it was.
+publish an unchecked file). The version is written with its metadata into a
+hidden folder of the store, validated against its schema, checksummed, and
+only then renamed; the DCAT catalogue is rebuilt from what the store holds.
+On refusal or failure the version online stays exactly as it was.
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at definition time.
 import datetime as dt
+import fcntl
+import json
+import os
 from pathlib import Path
 
 import dagster as dg
-import pyarrow.parquet as pq
 
 from anonymisation.policy import Policy
 from assets.checks import anonymised_key, blocking_checks, related
+from assets.publication.catalogue import CatalogueOwner, build_catalogue, write_catalogue
+from assets.publication.metadata import Producer
+from assets.publication.version import write_version
 from quality.index_page import build_index
 from quality.ledger import Publication, record_publication
-from resources.store import PublicationError
+from resources.store import Commit, OutputStore, PublicationError
+
+# Counts of the anonymisation report that the metadata carry (never a value).
+SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", "k_anonymity", "redactions")
 
 
-def published_assets(catalogue: dict[str, Policy]) -> list[dg.AssetsDefinition]:
-    return [_asset(policy, catalogue) for policy in catalogue.values()]
+def open_key(policy: Policy) -> dg.AssetKey:
+    return dg.AssetKey([policy.domain, "open", policy.dataset])
 
 
-def _refusal(dataset: str, candidate: Path | None, verdicts: dict[str, bool], required: tuple[str, ...]) -> str | None:
+def published_assets(catalogue: dict[str, Policy], producer: Producer) -> list[dg.AssetsDefinition]:
+    return [_asset(policy, catalogue, producer) for policy in catalogue.values()]
+
+
+def _refusal(candidate: Path | None, verdicts: dict[str, bool], required: tuple[str, ...]) -> str | None:
     if candidate is None:
         return "no candidate has been produced yet"
     failed = [c for c in required if verdicts.get(c) is False]
@@ -38,15 +52,49 @@ def _refusal(dataset: str, candidate: Path | None, verdicts: dict[str, bool], re
     return None
 
 
-def _asset(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetsDefinition:
+def anonymisation_summary(reports: Path, dataset: str) -> dict:
+    """The counts of the newest anonymisation report of the dataset."""
+    found = sorted(reports.glob(f"*/anonymisation/{dataset}.json"))
+    if not found:
+        return {}
+    report = json.loads(found[-1].read_text(encoding="utf-8"))
+    summary = {k: report[k] for k in SUMMARY if report.get(k) not in (None, {}, [])}
+    summary["columns_dropped"] = len(report.get("columns_dropped") or [])
+    return summary
+
+
+def publish(policy: Policy, candidate: Path, store: OutputStore, producer: Producer, reports: Path,
+            day: dt.date) -> Commit:
+    """Write, verify and commit one version; an unchanged content only records that it was checked again."""
+    with store.prepare(policy.dataset) as folder:
+        data, _ = write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
+                                anonymisation_summary(reports, policy.dataset))
+        commit = store.commit(policy.dataset, folder, day, data_files=data, nominative=policy.nominative)
+    if not commit.changed:
+        store.record_check(policy.dataset, day)
+    return commit
+
+
+def refresh_catalogue(store: Path, producer: Producer) -> tuple[Path, Path]:
+    """Rebuild the DCAT catalogue from what the store holds now (one writer at a time: a lock on the folder)."""
+    owner = CatalogueOwner(producer.name, producer.siret, producer.contact, producer.public_base_url)
+    handle = os.open(store, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return write_catalogue(build_catalogue(store, owner), store)
+    finally:
+        os.close(handle)
+
+
+def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> dg.AssetsDefinition:
     required = blocking_checks(policy, catalogue)
     # Related datasets (one's counts bound the other's withheld cells) publish
     # together: a blocking check failing on either holds both.
     deps = [anonymised_key(policy), *(anonymised_key(p) for p in related(policy, catalogue))]
 
     @dg.asset(
-        key=[policy.domain, "open", policy.dataset], group_name=policy.domain, deps=deps,
-        required_resource_keys={"candidates", "store"}, kinds={"parquet", "csv"},
+        key=open_key(policy), group_name=policy.domain, deps=deps,
+        required_resource_keys={"candidates", "store"}, kinds={"csv", "parquet"},
         tags={"nominative": "yes", "noindex": "yes"} if policy.nominative else {},
         description=f"{policy.title}: the version online, published once its blocking checks "
                     f"({', '.join(required)}) passed on the candidate.",
@@ -55,23 +103,29 @@ def _asset(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetsDefinition:
         candidates, store, today = context.resources.candidates, context.resources.store, dt.date.today()
         reports = Path(candidates.reports)
         candidate = candidates.latest(policy.dataset)
-        reason = _refusal(policy.dataset, candidate, candidates.verdicts(candidate) if candidate else {}, required)
+        reason = _refusal(candidate, candidates.verdicts(candidate) if candidate else {}, required)
         if reason:
-            online = store.latest(policy.dataset)
             record_publication(reports, today, Publication(policy.dataset, False, None, reason,
-                                                           online.parent.resolve().name if online else None, context.run.run_id))
+                                                           store.latest_version(policy.dataset), context.run.run_id))
             build_index(reports, today, catalogue)
             raise PublicationError(f"{policy.dataset}: not published, {reason}; the version online is unchanged "
                                    "(rule: publish only checked files)")
-        version = store.publish(policy.dataset, candidate, today, nominative=policy.nominative)
-        rows = pq.ParquetFile(version / f"{policy.dataset}.parquet").metadata.num_rows
-        record_publication(reports, today, Publication(policy.dataset, True, rows, str(version), version.name, context.run.run_id))
+        commit = publish(policy, candidate, store, producer, reports, today)
+        refresh_catalogue(Path(store.root), producer)
+        package = json.loads((commit.path / "datapackage.json").read_text(encoding="utf-8"))
+        rows = int(package["x_opendata"]["rows"])
+        record_publication(reports, today, Publication(policy.dataset, True, rows, str(commit.path), commit.version,
+                                                       context.run.run_id))
         index = build_index(reports, today, catalogue)
-        context.log.info(f"{policy.dataset}: {rows} rows published as version {version.name}")
+        state = "new version" if commit.changed else "unchanged, checked again"
+        context.log.info(f"{policy.dataset}: {rows} rows, version {commit.version} ({state})")
         return dg.MaterializeResult(metadata={
             "dagster/row_count": dg.MetadataValue.int(rows),
-            "version": dg.MetadataValue.text(version.name),
-            "path": dg.MetadataValue.path(str(version)),
+            "version": dg.MetadataValue.text(commit.version),
+            "new_version": dg.MetadataValue.bool(commit.changed),
+            "path": dg.MetadataValue.path(str(commit.path)),
+            "files": dg.MetadataValue.md("\n".join(f"- `{r['path']}` ({r['bytes']:,} bytes, {r['hash']})"
+                                                  for r in package["resources"])),
             "report": dg.MetadataValue.path(str(index)),
         })
 

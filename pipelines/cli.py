@@ -62,6 +62,15 @@ def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
     console.print(f"Candidates (anonymised, awaiting publication): {result.institution.candidates_dir}")
     console.print(f"Steward report: {result.report}")
     console.print(f"Output store: {result.institution.store_dir}")
+    console.print(f"DCAT catalogue: {result.institution.store_dir / 'catalog.ttl'}")
+    settings = result.institution.datagouv
+    if settings is not None and settings.channel == "api":
+        where = (f"dry run, requests written to {result.institution.datagouv_dir / 'requests.jsonl'}"
+                 if settings.dry_run else f"pushed to {settings.api_url}")
+        console.print(f"data.gouv.fr (API channel): {where}")
+    elif settings is not None:
+        console.print("data.gouv.fr (harvest channel): it harvests the DCAT catalogue at "
+                      f"{result.institution.public_base_url}catalog.ttl")
     console.print(f"Dagster runs: {len(result.summary.run_ids)} (see them with `dagster dev`)")
     if failed:
         sys.exit(1)

@@ -15,12 +15,15 @@ import dagster as dg
 from anonymisation.policy import load_catalogue
 from assets.anonymised import anonymised_assets
 from assets.checks import CheckSettings, quality_checks
+from assets.datagouv import datagouv_assets
 from assets.extracted import extraction_assets
 from assets.partitions import YearPartitions
+from assets.publication.metadata import Producer
 from assets.published import published_assets
 from quality.index_page import build_index
 from resources.candidates import CandidateArea
 from resources.contracts import load_contract
+from resources.datagouv import DatagouvPublisher
 from resources.institution import SYSTEMS, Institution, load_institution
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea
@@ -35,6 +38,13 @@ def source_resource(institution: Institution, system: str) -> SourceDatabase:
     return SourceDatabase(system=system, url=url, batch_rows=batch_rows)
 
 
+def producer(institution: Institution) -> Producer:
+    """The institution as the published metadata name it."""
+    return Producer(institution.name, institution.siret, institution.uai, institution.contact_email,
+                    institution.datagouv_organization, institution.public_base_url, institution.spatial_zones,
+                    institution.spatial_granularity)
+
+
 def build_definitions(institution: Institution) -> dg.Definitions:
     """Assets, checks and resources of one institution."""
     partitions = YearPartitions(institution.first_year)
@@ -45,12 +55,17 @@ def build_definitions(institution: Institution) -> dg.Definitions:
         assets += extraction_assets(load_contract(institution.contracts_dir, system), partitions, refresh)
     identity = (institution.name, institution.siret)
     assets += anonymised_assets(catalogue, identity, str(institution.store_dir))
-    assets += published_assets(catalogue)
+    assets += published_assets(catalogue, producer(institution))
+    assets += datagouv_assets(catalogue, institution.datagouv, institution.public_base_url)
     checks = quality_checks(catalogue, CheckSettings(institution.first_year, institution.row_drift))
     resources = {f"{system}_db": source_resource(institution, system) for system in SYSTEMS}
     resources["staging"] = StagingArea(root=str(institution.staging_dir))
     resources["candidates"] = CandidateArea(root=str(institution.candidates_dir), reports=str(institution.reports_dir))
-    resources["store"] = OutputStore(root=str(institution.store_dir))
+    resources["store"] = OutputStore(root=str(institution.store_dir), retention=institution.store_retention)
+    if institution.datagouv is not None and institution.datagouv.channel == "api":
+        settings = institution.datagouv
+        resources["datagouv"] = DatagouvPublisher(api_url=settings.api_url, api_key_env=settings.api_key_env,
+                                                  dry_run=settings.dry_run, state_dir=str(institution.datagouv_dir))
     return dg.Definitions(assets=assets, asset_checks=checks, resources=resources)
 
 

@@ -107,6 +107,11 @@ class Institution:
         return self.work_dir / "candidates"
 
     @property
+    def datagouv_dir(self) -> Path:
+        """data.gouv.fr state (dataset and resource ids) and dry-run requests, beside the store."""
+        return self.work_dir / "datagouv"
+
+    @property
     def reports_dir(self) -> Path:
         """Quality and anonymisation reports for the data stewards."""
         return self.work_dir / "reports"
@@ -193,8 +198,13 @@ def _datagouv(raw: dict, path: Path) -> DatagouvSettings:
     api_url = str(raw.get("api_url") or DatagouvSettings.api_url)
     if not re.match(r"^https?://", api_url):
         raise ConfigurationError(f"{path.name}: datagouv.api_url must be an http(s) URL")
+    organization = _required(raw, "organization", path)
+    if not re.fullmatch(r"[0-9a-f]{24}", organization):
+        # udata resolves an organisation by its id only (udata/forms/fields.py); its slug is refused.
+        raise ConfigurationError(f"{path.name}: datagouv.organization must be the organisation's id on "
+                                 "data.gouv.fr (24 hex digits), not its slug")
     return DatagouvSettings(
-        organization=_required(raw, "organization", path), channel=channel, api_url=api_url.rstrip("/") + "/",
+        organization=organization, channel=channel, api_url=api_url.rstrip("/") + "/",
         api_key_env=str(raw.get("api_key_env") or DatagouvSettings.api_key_env),
         dry_run=bool(raw.get("dry_run", True)), push_nominative=bool(raw.get("push_nominative", False)),
     )

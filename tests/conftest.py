@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from tests.quality.conftest import DemoRun, run_opendata
+
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 MARIADB = "mysql+pymysql://root@127.0.0.1:3306"
 
@@ -58,3 +60,10 @@ def mariadb_url() -> Iterator[str]:
     """URL of a new, empty MariaDB database (utf8mb4), dropped after the test."""
     yield from _fresh_database("MariaDB", MARIADB, "", "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 "
                                "COLLATE utf8mb4_unicode_ci", "DROP DATABASE IF EXISTS `{name}`")
+
+
+@pytest.fixture(scope="session")
+def clean_demo(tmp_path_factory) -> DemoRun:
+    """One clean demo run (last 2 years) for the whole session; tests must not modify it (copy it first)."""
+    home = tmp_path_factory.mktemp("demo-home")
+    return DemoRun(home, run_opendata(["demo", "--years", "2"], home, COLUMNS="400"))

@@ -1,4 +1,4 @@
-"""A clean demo run shared by the quality tests: `opendata demo` as a user runs it, in a fresh working folder."""
+"""Running `opendata demo` as a user runs it, in a fresh working folder (the shared run is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from resources.institution import project_root
 
@@ -37,10 +35,3 @@ class DemoRun:
         """The steward page `opendata demo` printed."""
         line = next(x for x in self.done.stdout.splitlines() if x.startswith("Steward report:"))
         return Path(line.split(":", 1)[1].strip())
-
-
-@pytest.fixture(scope="session")
-def clean_demo(tmp_path_factory) -> DemoRun:
-    """One clean demo run (last 2 years) for the whole session; tests must not modify it."""
-    home = tmp_path_factory.mktemp("quality-home")
-    return DemoRun(home, run_opendata(["demo", "--years", "2"], home, COLUMNS="400"))

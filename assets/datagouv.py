@@ -1,0 +1,52 @@
+"""data.gouv.fr assets ``[domain, datagouv, dataset]``: push the version online with the udata API.
+
+Built only when the institution chose the API channel (``datagouv.channel:
+api``); with the harvest channel data.gouv.fr reads ``catalog.ttl`` instead,
+so a dataset never appears twice. Downstream of the publication asset: a
+dataset blocked by its checks is not pushed, the others are. Nominative
+datasets (décret 2018-1117) are pushed only if the institution opts in.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the context annotation at definition time.
+import json
+
+import dagster as dg
+
+from anonymisation.policy import Policy
+from assets.published import open_key
+from resources.datagouv import udata_payload
+from resources.institution import DatagouvSettings
+
+
+def datagouv_assets(catalogue: dict[str, Policy], settings: DatagouvSettings | None,
+                    public_base_url: str) -> list[dg.AssetsDefinition]:
+    if settings is None or settings.channel != "api":
+        return []
+    return [_asset(p, settings, public_base_url) for p in catalogue.values()
+            if settings.push_nominative or not p.nominative]
+
+
+def _asset(policy: Policy, settings: DatagouvSettings, public_base_url: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=[policy.domain, "datagouv", policy.dataset], group_name=policy.domain, deps=[open_key(policy)],
+        required_resource_keys={"store", "datagouv"}, kinds={"api"},
+        description=f"{policy.title} on data.gouv.fr: dataset created or updated, files uploaded or replaced "
+                    "(udata API; a dry run writes the requests instead).",
+    )
+    def _push(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        folder = context.resources.store.latest_dir(policy.dataset)
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        dataset, files = udata_payload(package, settings.organization, public_base_url, folder=folder)
+        result = context.resources.datagouv.publish(policy.dataset, dataset, files)
+        context.log.info(f"{policy.dataset}: dataset {result.dataset}, {len(result.resources)} file(s), "
+                         f"{result.requests} request(s){' (dry run)' if result.dry_run else ''}")
+        return dg.MaterializeResult(metadata={
+            "dry_run": dg.MetadataValue.bool(result.dry_run),
+            "dataset": dg.MetadataValue.text(result.dataset),
+            "dataset_id": dg.MetadataValue.text(result.dataset_id or ""),
+            "files": dg.MetadataValue.json(result.resources),
+            "requests": dg.MetadataValue.int(result.requests),
+            "version": dg.MetadataValue.text(str(package.get("version"))),
+        })
+
+    return _push
