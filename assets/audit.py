@@ -12,7 +12,7 @@ audited dataset (``assets.checks``): publication waits for it.
 import pandas as pd
 
 from anonymisation.policy import Policy
-from anonymisation.sdc import PublishedTable, Relation, audit
+from anonymisation.sdc import PublishedTable, Relation
 from resources.candidates import CandidateArea
 
 

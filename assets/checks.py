@@ -22,6 +22,7 @@ import dagster as dg
 from anonymisation.policy import Policy
 from anonymisation.sdc import audit
 from assets.audit import audit_inputs
+from assets.publication.version import conformance
 from quality.checks import check_open, published_shape, staged_years
 from quality.index_page import build_index
 from quality.ledger import Publication, record_outcome, record_publication
@@ -96,7 +97,8 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
             expect = Expectations(settings.first_year, today.year, staged_years(context.resources.staging, policy.inputs),
                                   rows, by_year, settings.row_drift)
             try:
-                outcome = check_open(policy, candidate, expect, context.run.run_id, reports, today)
+                outcome = check_open(policy, candidate, expect, context.run.run_id, reports, today,
+                                     (schema_finding(policy, candidate),))
             except OpenDataError as exc:  # our errors name dataset, suite and rule, never a value
                 context.log.error(str(exc))
                 outcome = Outcome(f"open.{policy.dataset}", policy.dataset, "ERROR", 0, [Finding(
@@ -109,6 +111,13 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
         return outcome_result(OPEN_CHECK, outcome, index, reports / today.isoformat())
 
     return _check
+
+
+def schema_finding(policy: Policy, candidate: Path) -> Finding:
+    """Whether the files this candidate would become validate against their schemas (Table Schema, national)."""
+    errors = conformance(policy, candidate)
+    return Finding("schema", "(fichier)", "Les fichiers publiés respectent leur schéma (Table Schema, schéma national).",
+                   not errors, unexpected_count=len(errors), observed="; ".join(errors[:3]) or None)
 
 
 def hold(policies: list[Policy], check: str, store: OutputStore, reports: Path, day: dt.date, run_id: str) -> None:

@@ -149,7 +149,9 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary, label: str)
         mat = event.event_specific_data.materialization
         key = mat.asset_key.to_user_string()
         row_count = mat.metadata.get("dagster/row_count")
-        summary.rows[key] = summary.rows.get(key, 0) + (row_count.value if row_count else 0)
+        if row_count is None:  # a push to data.gouv.fr: no table of its own
+            continue
+        summary.rows[key] = summary.rows.get(key, 0) + row_count.value
         summary.partitions[key] = label
 
 

@@ -23,7 +23,7 @@ from quality.engine import publish_docs, validate
 from quality.ledger import record_outcome
 from quality.open_suites import Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
-from quality.suite import Outcome, Suite
+from quality.suite import Finding, Outcome, Suite
 from resources.candidates import NothingStagedError
 from resources.contracts import TableContract
 from resources.staging import MANIFEST, StagingArea
@@ -110,11 +110,13 @@ def published_shape(policy: Policy, published: Path | None) -> tuple[int | None,
     return int(counts.sum()), tuple(sorted((int(y), int(n)) for y, n in counts.items()))
 
 
-def check_open(policy: Policy, candidate: Path, expect: Expectations, run_id: str, reports: Path, day: dt.date) -> Outcome:
-    """Validate a candidate file against its dataset's blocking suite."""
+def check_open(policy: Policy, candidate: Path, expect: Expectations, run_id: str, reports: Path, day: dt.date,
+               extra: tuple[Finding, ...] = ()) -> Outcome:
+    """Validate a candidate file against its dataset's blocking suite (plus findings made elsewhere, e.g. schemas)."""
     suite = open_suite(policy, expect)
     frame = pd.read_parquet(candidate)
     outcome, result = validate(frame, suite, policy.dataset)
+    outcome.findings += list(extra)
     outcome.docs = [publish_docs(reports / day.isoformat(), suite, result, run_id[:8], policy.dataset)]
     record_outcome(reports, day, outcome, run_id)
     return outcome

@@ -95,7 +95,6 @@ def _datasets(day_folder: Path, catalogue: dict[str, Policy], found: dict[str, O
               published: dict[str, Publication], past: list[dict]) -> str:
     rows = []
     for name, policy in sorted(catalogue.items()):
-        open_outcome = found.get(f"open.{name}")
         blocking = [(label, found.get(f"{prefix}.{name}")) for prefix, label in BLOCKING]
         failed_blocking = next((o for _, o in blocking if o is not None and not o.passed), None)
         sources = [f"{e(i)}: {_status(found.get(f'source.{i}'))}" for i in policy.inputs]

@@ -7,6 +7,7 @@ import pandas as pd
 from anonymisation.datasets.base import PARTITION, BuildContext, Reader, prefixed
 
 NATURAL_PERSON = "personne_physique"
+SCDL_SHARE = (0.01, 1.0)  # SCDL subventions 2.1.1, pourcentageSubvention: minimum and maximum
 
 
 def execution_budgetaire(read: Reader, ctx: BuildContext) -> pd.DataFrame:
@@ -22,6 +23,9 @@ def execution_budgetaire(read: Reader, ctx: BuildContext) -> pd.DataFrame:
                        right_on="destinations.code_destination", how="left")
 
 
+DECP_CPV = r"[0-9]{8}(-[0-9])?"  # DECP 2.0.3 definitions.marche.definitions.CodeCPV
+
+
 def marches_publics(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     """One row per contract, its holders listed by identifier only (DECP 2.0.3)."""
     contracts = read("finance", "marches").drop(columns=[PARTITION], errors="ignore").drop_duplicates("id_marche")
@@ -30,9 +34,17 @@ def marches_publics(read: Reader, ctx: BuildContext) -> pd.DataFrame:
         id_titulaire=("id_titulaire", lambda s: ";".join(s.astype("str"))),
         type_identifiant=("type_identifiant", lambda s: ";".join(s.astype("str"))),
     ).reset_index()
-    frame = prefixed(contracts, "marches")
-    return frame.merge(prefixed(grouped, "marches_titulaires"), left_on="marches.id_marche",
-                       right_on="marches_titulaires.id_marche", how="left")
+    # DECP 2.0.3 requires a CPV code of 8 digits (and an optional check digit): a
+    # contract whose code is malformed in the source cannot be published in the
+    # regulatory format. It is left out, counted, and the source suite names the
+    # defect to the finance stewards, who fix it at the source.
+    valid = contracts["code_cpv"].astype("str").str.fullmatch(DECP_CPV).fillna(False).astype(bool)
+    left_out = int((~valid).sum())
+    frame = prefixed(contracts[valid], "marches")
+    frame = frame.merge(prefixed(grouped, "marches_titulaires"), left_on="marches.id_marche",
+                        right_on="marches_titulaires.id_marche", how="left")
+    frame.attrs["left_out_invalid_cpv_code"] = left_out
+    return frame
 
 
 def subventions(read: Reader, ctx: BuildContext) -> pd.DataFrame:
@@ -47,6 +59,14 @@ def subventions(read: Reader, ctx: BuildContext) -> pd.DataFrame:
                                                   right_on="tiers.id_tiers", how="left")
     frame.attrs["left_out_natural_persons"] = int((frame["tiers.type_tiers"] == NATURAL_PERSON).sum())
     frame = frame[frame["tiers.type_tiers"] != NATURAL_PERSON]
+    # SCDL 2.1.1 requires pourcentageSubvention between 0.01 and 1: a share
+    # missing or out of range in the source cannot be published in the national
+    # format. Left out and counted; the source suite names it to the stewards.
+    share = pd.to_numeric(frame["subventions.pourcentage_subvention"], errors="coerce").astype("float64")
+    valid = share.between(SCDL_SHARE[0], SCDL_SHARE[1]).fillna(False).astype(bool)
+    attrs = dict(frame.attrs)
+    frame = frame[valid]
+    frame.attrs = {**attrs, "left_out_share_outside_scdl_range": int((~valid).sum())}
     # SCDL 2.1.1 datesPeriodeVersement: "start/end", or the start alone while the end is not known.
     start = frame["subventions.date_debut_versement"].astype("str")
     end = frame["subventions.date_fin_versement"].astype("str")

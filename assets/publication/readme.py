@@ -9,6 +9,13 @@ from __future__ import annotations
 from anonymisation.policy import Policy
 from assets.publication.metadata import Producer, VersionInfo, coverage
 
+# Why the builders leave rows out (the keys of the anonymisation report's ``left_out``).
+LEFT_OUT = {
+    "left_out_natural_persons": "subventions à des personnes physiques, jamais nommées (CRPA L312-1-2)",
+    "left_out_invalid_cpv_code": "code CPV mal formé dans la source, que le format DECP 2.0.3 refuse (à corriger à la source)",
+    "left_out_share_outside_scdl_range": "pourcentage de subvention absent ou hors de 0,01 à 1, que le schéma SCDL "
+                                         "refuse (à corriger à la source)",
+}
 FREQUENCIES = {"daily": "chaque jour", "weekly": "chaque semaine", "monthly": "chaque mois", "annual": "chaque année"}
 
 
@@ -39,7 +46,8 @@ def _anonymisation(policy: Policy, info: VersionInfo) -> str:
     if counts.get("opposition_removed"):
         lines.append(f"- {counts['opposition_removed']} ligne(s) retirée(s) à la suite d'une opposition (RGPD, art. 21).")
     for reason, n in sorted((counts.get("left_out") or {}).items()):
-        lines.append(f"- {n} ligne(s) écartée(s): {reason}.")
+        if n:
+            lines.append(f"- {n} ligne(s) écartée(s): {LEFT_OUT.get(reason, reason)}.")
     withheld = sum((counts.get("withheld") or {}).values())
     if withheld:
         lines.append(f"- {withheld} cellule(s) couverte(s) par le secret statistique: vides, jamais 0, et signalées "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -55,7 +56,11 @@ def write_version(policy: Policy, candidate: Path, folder: Path, producer: Produ
                        years=years_covered(policy, frame), previous_versions=tuple(previous), anonymisation=anonymisation)
     schema = table_schema(policy)
     csv = folder / f"{name}.csv"
-    write_csv(frame, csv, schema)
+    try:
+        write_csv(frame, csv, schema)
+    except Exception as exc:  # a pandas or pyarrow message may quote a value
+        raise ConformanceError(f"{name}: the CSV could not be written ({type(exc).__name__}) (rule: every published "
+                               "file validates against its schema); the version online is unchanged") from None
     _conform(name, validate_csv(csv, schema))
     shutil.copyfile(candidate, folder / f"{name}.parquet")
     data = [csv.name, f"{name}.parquet"]
@@ -72,6 +77,28 @@ def write_version(policy: Policy, candidate: Path, folder: Path, producer: Produ
     package = datapackage(policy, producer, info, entries)
     _write_json(folder / "datapackage.json", package)
     return tuple(data), info
+
+
+def conformance(policy: Policy, candidate: Path) -> list[str]:
+    """The schema errors the published files of this candidate would have (file, row, field, rule; no value)."""
+    frame = pd.read_parquet(candidate)
+    names = [c.name for c in policy.columns]
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        return [f"{policy.dataset}: column(s) missing: {', '.join(missing)}"]
+    schema = table_schema(policy)
+    with tempfile.TemporaryDirectory(prefix="opendata-conformance-") as tmp:
+        try:
+            csv = Path(tmp) / f"{policy.dataset}.csv"
+            write_csv(frame[names], csv, schema)
+            errors = validate_csv(csv, schema)
+            if policy.national_schema == DECP:
+                document = Path(tmp) / f"{policy.dataset}.json"
+                write_decp(frame[names], document)
+                errors += validate_decp(document)
+        except Exception as exc:  # a pandas or pyarrow message may quote a value: name the step only
+            return [f"{policy.dataset}: the files could not be written ({type(exc).__name__})"]
+    return errors
 
 
 def _entries(policy: Policy, folder: Path, data: list[str], schema: dict) -> list[dict]:

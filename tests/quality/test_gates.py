@@ -1,7 +1,8 @@
 """The quality gates end to end: source suites warn, open-dataset suites block, the store is never touched by a failure.
 
 - a clean demo run passes every blocking check and publishes every dataset;
-- defects injected in a source show as WARN findings in the steward report,
+- defects injected in a source (bad SIRETs and UAIs, negative budget amounts)
+  show as WARN findings in the steward report,
   and the datasets built from that source are still published;
 - an open dataset broken on purpose (a column missing, a wrong type, a count
   under the small-cell threshold) is blocked: its check fails in the run,
@@ -81,12 +82,13 @@ def test_defects_injected_in_a_source_are_warnings_that_do_not_block(clean_demo:
     home = _copy_home(clean_demo, tmp_path / "home")
     sources = home / "demo" / "sources"
     quality = home / "demo" / "reports" / TODAY.isoformat() / "quality"
-    before = {name: _failed(quality / f"source.{name}.json") for name in ("finance.tiers", "hr.structures", "finance.marches")}
+    before = {name: _failed(quality / f"source.{name}.json")
+              for name in ("finance.tiers", "hr.structures", "finance.lignes_budgetaires")}
     _sql(sources / "finance.sqlite",
          "UPDATE tiers SET siret = '12345678901234' WHERE id_tiers IN "
          "(SELECT id_tiers FROM tiers WHERE type_tiers = 'entreprise' AND siret IS NOT NULL LIMIT 3)",
-         "UPDATE marches SET montant = -1000 WHERE id_marche IN (SELECT id_marche FROM marches "
-         f"WHERE date_notification >= '{TODAY.year - 1}-01-01' LIMIT 2)")
+         "UPDATE lignes_budgetaires SET montant_engage = -1000 WHERE id_ligne IN (SELECT id_ligne FROM lignes_budgetaires "
+         f"WHERE exercice = {TODAY.year} AND montant_engage > 0 LIMIT 2)")
     _sql(sources / "hr.sqlite", "UPDATE structures SET uai = '0751717A' WHERE rowid IN (SELECT rowid FROM structures "
                                 "WHERE uai IS NOT NULL LIMIT 2)")
     done = run_opendata(["demo", "--years", "2"], home, COLUMNS="400")
@@ -97,10 +99,10 @@ def test_defects_injected_in_a_source_are_warnings_that_do_not_block(clean_demo:
     assert after["finance.tiers"][siret] == before["finance.tiers"].get(siret, 0) + 3
     uai = "ExpectColumnValuesToBeValidFrenchCode uai"
     assert after["hr.structures"][uai] == before["hr.structures"].get(uai, 0) + 2
-    assert after["finance.marches"]["ExpectColumnValuesToBeBetween montant"] == \
-        before["finance.marches"].get("ExpectColumnValuesToBeBetween montant", 0) + 2
+    engaged = "ExpectColumnValuesToBeBetween montant_engage"
+    assert after["finance.lignes_budgetaires"][engaged] == before["finance.lignes_budgetaires"].get(engaged, 0) + 2
     published = publications(home / "demo" / "reports", TODAY)
-    assert published["marches_publics"].published and published["structures"].published
+    assert all(published[name].published for name in ("execution_budgetaire", "subventions", "structures"))
     page = (home / "demo" / "reports" / TODAY.isoformat() / "index.html").read_text(encoding="utf-8")
     assert "finance.tiers" in page and "attente(s) en échec" in page
 
@@ -120,9 +122,16 @@ def _small_cell(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("breakage", [_drop_column, _wrong_type, _small_cell], ids=["missing_column", "wrong_type", "small_cell"])
+def _bad_cpv(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(codeCPV=frame["codeCPV"].where(frame.index != frame.index[0], "9310000-5"))
+
+
+@pytest.mark.parametrize(("broken", "breakage"), [("effectifs_personnels", _drop_column), ("effectifs_personnels", _wrong_type),
+                                                  ("effectifs_personnels", _small_cell), ("marches_publics", _bad_cpv)],
+                         ids=["missing_column", "wrong_type", "small_cell", "national_schema"])
 def test_a_broken_open_dataset_is_blocked_and_the_store_stays_byte_identical(
-    clean_demo: DemoRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, breakage: Callable[[pd.DataFrame], pd.DataFrame],
+    clean_demo: DemoRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str,
+    breakage: Callable[[pd.DataFrame], pd.DataFrame],
 ) -> None:
     home = _copy_home(clean_demo, tmp_path / "home")
     monkeypatch.setenv("OPENDATA_HOME", str(home))
@@ -130,14 +139,14 @@ def test_a_broken_open_dataset_is_blocked_and_the_store_stays_byte_identical(
     defs = build_definitions(load_institution())
     store = home / "demo" / "store"
     before = _store_bytes(store)
-    broken, other = "effectifs_personnels", "structures"
+    other = "structures"
     candidate = sorted((home / "demo" / "candidates" / broken).glob("*/*.parquet"))[-1]
     breakage(pd.read_parquet(candidate)).to_parquet(candidate, index=False)
     # The other dataset's candidate is untouched: its verdicts (the leak guard's
     # among them) still hold for its bytes, and it is published again.
 
-    keys = {name: (dg.AssetKey(["hr", "anonymised", name]) if name == broken else dg.AssetKey(["reference", "anonymised", name]))
-            for name in (broken, other)}
+    catalogue = load_catalogue()
+    keys = {name: dg.AssetKey([catalogue[name].domain, "anonymised", name]) for name in (broken, other)}
     published = {name: dg.AssetKey([k.path[0], "open", name]) for name, k in keys.items()}
     # The checks that run on candidates (the leak guard runs inside the anonymised asset, which is not re-run).
     checks = [k for c in defs.asset_checks for k in c.check_keys if k.asset_key in keys.values()]

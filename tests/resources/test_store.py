@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from resources.store import SUMS, OutputStore, read_sums, verify
+from resources.store import OutputStore, read_sums, verify
 
 DAY1, DAY2, DAY3 = dt.date(2026, 11, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 3)
 DATA = ("d.csv",)
