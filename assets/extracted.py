@@ -19,7 +19,7 @@ from quality.ledger import record_outcome
 from quality.source_suites import source_rules
 from quality.suite import Finding, Outcome
 from resources.contracts import SystemContract, TableContract
-from resources.errors import OpenDataError
+from resources.errors import OpenDataError, SourceUnavailableError
 from resources.extraction import ExtractionResult, extract_table
 
 PERSONAL_TAG = "personal data"
@@ -76,7 +76,14 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions, refresh:
     def _extract(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         years = [int(key) for key in context.partition_keys] if partitions_def else None
         db = getattr(context.resources, resource_key)
-        result = extract_table(db, context.resources.staging, table, years, context.run.run_id)
+        try:
+            result = extract_table(db, context.resources.staging, table, years, context.run.run_id)
+        except SourceUnavailableError:
+            raise  # a database down for the night: the job's retry policy tries again later
+        except OpenDataError as exc:
+            # A missing column or a value that breaks the contract will not mend by
+            # itself: no retry. Our messages name table, column and rule, never a value.
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         if result.drift:
             context.log.warning(
                 f"{table.system}.{table.name}: {len(result.drift)} source column(s) not in the contract, "

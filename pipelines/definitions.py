@@ -2,7 +2,9 @@
 
 Everything is built for one institution, chosen by ``OPENDATA_INSTITUTION``
 (default ``demo``): its file under ``config/institutions/`` gives the sources,
-the staging and the store. Cross-cutting policy lives here, not in assets.
+the staging and the store. Cross-cutting policy lives here, not in assets:
+the retry policy of the night's extraction, the jobs, schedules and sensors
+(``docs/operations.md``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from assets.extracted import extraction_assets
 from assets.partitions import YearPartitions
 from assets.publication.metadata import Producer
 from assets.published import published_assets
+from pipelines.alerts import run_failure_alert_sensor
+from pipelines.jobs import domain_jobs, extraction_jobs, extraction_needs, publication_job
+from pipelines.nightly import night_schedule, publication_sensor
 from quality.index_page import build_index
 from resources.candidates import CandidateArea
 from resources.contracts import load_contract
@@ -28,6 +33,14 @@ from resources.institution import SYSTEMS, Institution, load_institution
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea
 from resources.store import OutputStore
+
+# A source database restarting or briefly unreachable at night: three more
+# attempts of the failed extraction step, after about 30 s, 90 s and 210 s
+# (exponential backoff; jitter so that a run's many steps do not all knock at
+# the same instant). Only the extraction jobs carry it: anonymisation and
+# publication failures are not the kind a retry cures.
+EXTRACTION_RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL,
+                                         jitter=dg.Jitter.PLUS_MINUS)
 
 
 def source_resource(institution: Institution, system: str) -> SourceDatabase:
@@ -45,8 +58,9 @@ def producer(institution: Institution) -> Producer:
                     institution.spatial_granularity)
 
 
-def build_definitions(institution: Institution) -> dg.Definitions:
-    """Assets, checks and resources of one institution."""
+def build_definitions(institution: Institution,
+                      extraction_retry: dg.RetryPolicy = EXTRACTION_RETRY_POLICY) -> dg.Definitions:
+    """Assets, checks, resources, jobs, schedules and sensors of one institution."""
     partitions = YearPartitions(institution.first_year)
     catalogue = load_catalogue()
     refresh = partial(build_index, catalogue=catalogue)
@@ -66,7 +80,15 @@ def build_definitions(institution: Institution) -> dg.Definitions:
         settings = institution.datagouv
         resources["datagouv"] = DatagouvPublisher(api_url=settings.api_url, api_key_env=settings.api_key_env,
                                                   dry_run=settings.dry_run, state_dir=str(institution.datagouv_dir))
-    return dg.Definitions(assets=assets, asset_checks=checks, resources=resources)
+    extraction = extraction_jobs(assets, partitions, extraction_retry)
+    publication = publication_job(assets)
+    return dg.Definitions(
+        assets=assets, asset_checks=checks, resources=resources,
+        jobs=[*domain_jobs(assets), *(e.job for e in extraction), publication],
+        schedules=[night_schedule(e) for e in extraction],
+        sensors=[publication_sensor(extraction, publication, extraction_needs(assets)),
+                 run_failure_alert_sensor(institution.work_dir / "alerts" / "alerts.jsonl")],
+    )
 
 
 defs = build_definitions(load_institution())
