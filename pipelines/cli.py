@@ -1,4 +1,4 @@
-"""The ``opendata`` command: run the demo, generate synthetic sources.
+"""The ``opendata`` command: run the demo, backfill a range of years, generate synthetic sources.
 
 Every failure exits non-zero with one line naming what to fix; personal
 values never appear (only systems, tables, columns and rules).
@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -16,6 +18,10 @@ from rich.table import Table
 
 from pipelines.policy_cli import policy as policy_group
 from resources.errors import OpenDataError
+
+if TYPE_CHECKING:  # dagster is imported only by the commands that run it
+    from pipelines.runner import RunSummary
+    from resources.institution import Institution
 
 console = Console(stderr=False)
 
@@ -42,13 +48,19 @@ def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
         result = run_demo(institution, years, rebuild_sources, console)
     except OpenDataError as exc:
         _fail(str(exc))
-    table = Table(title=f"{result.institution.name}: assets materialised")
+    failed = _print_summary(result.institution, result.summary, result.report)
+    if failed:
+        sys.exit(1)
+
+
+def _print_summary(institution: Institution, summary: RunSummary, report: Path) -> list[str]:
+    """Rows per asset, checks, and where everything is; returns the blocking checks that failed."""
+    table = Table(title=f"{institution.name}: assets materialised")
     for column in ("asset", "partitions", "rows"):
         table.add_column(column, justify="right" if column == "rows" else "left")
-    for key, rows in sorted(result.summary.rows.items()):
-        table.add_row(key, result.summary.partitions[key], f"{rows:,}")
+    for key, rows in sorted(summary.rows.items()):
+        table.add_row(key, summary.partitions[key], f"{rows:,}")
     console.print(table)
-    summary = result.summary
     blocking = [n for n, s in summary.severities.items() if s == "ERROR"]
     failed = summary.failed_checks
     console.print(f"Blocking checks: {len(blocking) - len(failed)} passed, {len(failed)} failed")
@@ -58,22 +70,45 @@ def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
                   f"{len(summary.warnings)} with findings")
     if summary.skipped:
         console.print(f"Not materialised (blocked upstream): {', '.join(summary.skipped)}")
-    console.print(f"Staging (private, extracted tables): {result.institution.staging_dir}")
-    console.print(f"Candidates (anonymised, awaiting publication): {result.institution.candidates_dir}")
-    console.print(f"Steward report: {result.report}")
-    console.print(f"Output store: {result.institution.store_dir}")
-    console.print(f"DCAT catalogue: {result.institution.store_dir / 'catalog.ttl'}")
-    settings = result.institution.datagouv
+    console.print(f"Staging (private, extracted tables): {institution.staging_dir}")
+    console.print(f"Candidates (anonymised, awaiting publication): {institution.candidates_dir}")
+    console.print(f"Steward report: {report}")
+    console.print(f"Output store: {institution.store_dir}")
+    console.print(f"DCAT catalogue: {institution.store_dir / 'catalog.ttl'}")
+    settings = institution.datagouv
     if settings is not None and settings.channel == "api":
-        where = (f"dry run, requests written to {result.institution.datagouv_dir / 'requests.jsonl'}"
+        where = (f"dry run, requests written to {institution.datagouv_dir / 'requests.jsonl'}"
                  if settings.dry_run else f"pushed to {settings.api_url}")
         console.print(f"data.gouv.fr (API channel): {where}")
     elif settings is not None:
         console.print("data.gouv.fr (harvest channel): it harvests the DCAT catalogue at "
-                      f"{result.institution.public_base_url}catalog.ttl")
-    console.print(f"Dagster runs: {len(result.summary.run_ids)} (see them with `dagster dev`)")
+                      f"{institution.public_base_url}catalog.ttl")
+    console.print(f"Dagster runs: {len(summary.run_ids)} (see them with `dagster dev`)")
+    return failed
+
+
+@main.command(help="Extract a range of years again (academic and calendar years, one run per calendar), then "
+              "publish once from every year staged. Uses the sources the institution names; never generates them.")
+@click.option("--from", "first", required=True, type=int, help="First year of the range (a partition key, e.g. 2022).")
+@click.option("--to", "last", default=None, type=int, help="Last year of the range (default: the current year).")
+@click.option("--institution", default=None, help="Institution id or YAML path (default: $OPENDATA_INSTITUTION or demo).")
+def backfill(first: int, last: int | None, institution: str | None) -> None:
+    from pipelines.backfill import BACKFILL_TAG, run_backfill
+
+    last = dt.date.today().year if last is None else last
+    try:
+        with console.status("Running the backfill"):
+            result = run_backfill(institution, first, last, announce=console.print)
+    except OpenDataError as exc:
+        _fail(str(exc))
+    failed = _print_summary(result.institution, result.summary, result.report)
+    ranges = ", ".join(f"{job} {label}" for job, label in result.ranges.items())
+    console.print(f"Backfill {result.tag}: {ranges}; one publication run (runs tagged {BACKFILL_TAG}={result.tag})")
+    versions = sorted(set(result.new_versions.values()))
+    console.print(f"Published: {len(result.new_versions)} new version(s) {', '.join(versions)}".rstrip()
+                  + f", {len(result.unchanged)} unchanged (version online kept)")
     if failed:
-        sys.exit(1)
+        _fail(f"{len(failed)} blocking check(s) failed: {', '.join(failed)}; those datasets were not published")
 
 
 @main.command(help="Fill a system's synthetic source tables into any SQLAlchemy URL (seeded, deterministic).")

@@ -17,7 +17,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
