@@ -61,6 +61,7 @@ class VersionInfo:
     years: tuple[int, ...]  # years the rows are about (empty: a snapshot of the day)
     previous_versions: tuple[str, ...] = ()
     anonymisation: dict = field(default_factory=dict)  # counts from the anonymisation report
+    academic: bool = False  # the years are academic years (September to August)
 
 
 def _field(column: Column) -> dict:
@@ -96,9 +97,15 @@ def table_schema(policy: Policy) -> dict:
 
 
 def coverage(info: VersionInfo) -> dict[str, str]:
-    """Temporal coverage: from the first to the last year covered (academic and fiscal years end in their year)."""
+    """Temporal coverage: from the first to the last year covered.
+
+    An academic year Y runs from 1 September Y to 31 August Y+1 (the "rentrée"
+    convention of SISE); calendar and fiscal years from 1 January to 31 December.
+    """
     if not info.years:
         return {"start": info.day.isoformat(), "end": info.day.isoformat()}
+    if info.academic:
+        return {"start": f"{min(info.years)}-09-01", "end": f"{max(info.years) + 1}-08-31"}
     return {"start": f"{min(info.years)}-01-01", "end": f"{max(info.years)}-12-31"}
 
 

@@ -36,6 +36,15 @@ class ConformanceError(OpenDataError):
     """A file does not meet its schema; the message names dataset, file, row and field, never a value."""
 
 
+ACADEMIC_YEAR = "annee_universitaire"  # the sources' name of an academic year (September to August)
+
+
+def is_academic(policy: Policy) -> bool:
+    """Whether the dataset's year column comes from an academic-year column of the sources."""
+    year = next((c for c in policy.columns if c.type == "year" and c.required), None)
+    return year is not None and (year.source or "").split(".")[-1] == ACADEMIC_YEAR
+
+
 def years_covered(policy: Policy, frame: pd.DataFrame) -> tuple[int, ...]:
     """The years the rows are about: the dataset's year column, else its first required date."""
     year = next((c.name for c in policy.columns if c.type == "year" and c.required), None)
@@ -53,7 +62,8 @@ def write_version(policy: Policy, candidate: Path, folder: Path, producer: Produ
     name = policy.dataset
     frame = pd.read_parquet(candidate)[[c.name for c in policy.columns]]
     info = VersionInfo(day=day, created=dt.datetime.now(dt.UTC).replace(microsecond=0), rows=len(frame),
-                       years=years_covered(policy, frame), previous_versions=tuple(previous), anonymisation=anonymisation)
+                       years=years_covered(policy, frame), previous_versions=tuple(previous), anonymisation=anonymisation,
+                       academic=is_academic(policy))
     schema = table_schema(policy)
     csv = folder / f"{name}.csv"
     try:

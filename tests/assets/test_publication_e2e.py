@@ -55,6 +55,8 @@ def test_every_dataset_is_published_with_its_files_and_metadata(clean_demo: Demo
         assert {f"{name}.csv", f"{name}.parquet", "README.md"} <= files
         assert package["licenses"][0]["name"] == "etalab-2.0" and package["x_opendata"]["anonymisation"]["policy_hash"]
         assert package["version"] == TODAY.isoformat()
+    assert packages["effectifs_etudiants"]["x_opendata"]["temporal_coverage"]["start"].endswith("-09-01")
+    assert packages["execution_budgetaire"]["x_opendata"]["temporal_coverage"]["start"].endswith("-01-01")
     assert "catalog.ttl" in clean_demo.done.stdout.replace("\n", "")
 
 
