@@ -89,8 +89,8 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
         reports = Path(candidates.reports)
         candidate = candidates.latest(policy.dataset)
         if candidate is None:
-            outcome = Outcome(f"open.{policy.dataset}", policy.dataset, "ERROR", 0, [Finding(
-                "candidate", "(table)", "Un fichier candidat existe.", False, error="no candidate")])
+            outcome = Outcome.not_run(f"open.{policy.dataset}", policy.dataset, "ERROR", "candidate",
+                                      "Un fichier candidat existe.", "no candidate")
             record_outcome(reports, today, outcome, context.run.run_id)
         else:
             rows, by_year = published_shape(policy, context.resources.store.latest(policy.dataset))
@@ -101,8 +101,8 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
                                      (schema_finding(policy, candidate),))
             except OpenDataError as exc:  # our errors name dataset, suite and rule, never a value
                 context.log.error(str(exc))
-                outcome = Outcome(f"open.{policy.dataset}", policy.dataset, "ERROR", 0, [Finding(
-                    "suite", "(table)", "La suite du fichier ouvert a pu s'exécuter.", False, error=str(exc))])
+                outcome = Outcome.not_run(f"open.{policy.dataset}", policy.dataset, "ERROR", "suite",
+                                          "La suite du fichier ouvert a pu s'exécuter.", str(exc))
                 record_outcome(reports, today, outcome, context.run.run_id)
             candidates.record_verdict(candidate, OPEN_CHECK, outcome.passed)
         if not outcome.passed:

@@ -17,7 +17,7 @@ from assets.partitions import YearPartitions
 from quality.checks import check_source, has_source_suite
 from quality.ledger import record_outcome
 from quality.source_suites import source_rules
-from quality.suite import Finding, Outcome
+from quality.suite import Outcome
 from resources.contracts import SystemContract, TableContract
 from resources.errors import OpenDataError, SourceUnavailableError
 from resources.extraction import ExtractionResult, extract_table
@@ -110,8 +110,8 @@ def _source_check(context: dg.AssetExecutionContext, table: TableContract, refre
         outcome = check_source(table, context.resources.staging, partitions, context.run.run_id, reports, today)
     except OpenDataError as exc:  # our errors name table, column and rule, never a value
         context.log.warning(str(exc))
-        outcome = Outcome(f"source.{table.system}.{table.name}", f"{table.system}.{table.name}", "WARN", 0,
-                          [Finding("suite", "(table)", "La suite de la source a pu s'exécuter.", False, error=str(exc))])
+        outcome = Outcome.not_run(f"source.{table.system}.{table.name}", f"{table.system}.{table.name}", "WARN", "suite",
+                                  "La suite de la source a pu s'exécuter.", str(exc))
         record_outcome(reports, today, outcome, context.run.run_id)
     if not outcome.passed:
         context.log.warning(f"{table.system}.{table.name}: {len(outcome.failed)} source expectation(s) failed "

@@ -18,6 +18,7 @@ from anonymisation.policy import Policy
 from quality.engine import docs_index, locked
 from quality.ledger import Publication, history, outcomes, publications
 from quality.suite import Outcome
+from resources.files import write_text_atomic
 
 TREND_POINTS = 30
 # Blocking checks of an open dataset: (prefix of its outcome in the ledger, what the steward reads).
@@ -49,18 +50,11 @@ def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Pa
             f"<h1>Qualité et publication des données ouvertes — {day:%d/%m/%Y}</h1>{gx_link}{''.join(sections)}</body></html>")
     path = day_folder / "index.html"
     with locked(day_folder):
-        _atomic(path, page)
-    _atomic(reports / "index.html",
+        write_text_atomic(path, page)
+    write_text_atomic(reports / "index.html",
             f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><meta http-equiv='refresh' content='0; url={day.isoformat()}/index.html'>"
             f"<title>Rapport qualité</title></head><body><a href='{day.isoformat()}/index.html'>Rapport du {day}</a></body></html>")
     return path
-
-
-def _atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _status(outcome: Outcome | None) -> str:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from quality.engine import locked
 from quality.suite import Outcome
+from resources.files import write_text_atomic
 
 HISTORY = "history.jsonl"
 
@@ -37,13 +37,6 @@ class Publication:
     run_id: str = ""
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _append_history(reports: Path, line: dict) -> None:
     with locked(reports):
         with open(reports / HISTORY, "a", encoding="utf-8") as handle:
@@ -53,7 +46,7 @@ def _append_history(reports: Path, line: dict) -> None:
 def record_outcome(reports: Path, day: dt.date, outcome: Outcome, run_id: str) -> Path:
     """Keep a suite's outcome for the day's report and its history."""
     path = reports / day.isoformat() / "quality" / f"{outcome.suite}.json"
-    _write(path, outcome.to_json())
+    write_text_atomic(path, outcome.to_json())
     _append_history(reports, {
         "day": day.isoformat(), "at": dt.datetime.now().isoformat(timespec="seconds"), "run_id": run_id,
         "kind": "suite", "suite": outcome.suite, "target": outcome.target, "severity": outcome.severity,
@@ -65,7 +58,7 @@ def record_outcome(reports: Path, day: dt.date, outcome: Outcome, run_id: str) -
 def record_publication(reports: Path, day: dt.date, publication: Publication) -> Path:
     """Keep a dataset's publication decision for the day's report and its history."""
     path = reports / day.isoformat() / "publication" / f"{publication.dataset}.json"
-    _write(path, json.dumps(asdict(publication), ensure_ascii=False, indent=1))
+    write_text_atomic(path, json.dumps(asdict(publication), ensure_ascii=False, indent=1))
     _append_history(reports, {
         "day": day.isoformat(), "at": dt.datetime.now().isoformat(timespec="seconds"), "run_id": publication.run_id,
         "kind": "publication", "target": publication.dataset, "rows": publication.rows, "published": publication.published,

@@ -126,6 +126,12 @@ class Outcome:
     docs: list[str] = field(default_factory=list)  # Data Docs pages, relative to the day's report folder
     seconds: float = 0.0
 
+    @classmethod
+    def not_run(cls, suite: str, target: str, severity: Severity, expectation: str, description: str,
+                error: str) -> Outcome:
+        """A suite that could not run: one failed finding that says why (our message: never a value)."""
+        return cls(suite, target, severity, 0, [Finding(expectation, "(table)", description, False, error=error)])
+
     @property
     def passed(self) -> bool:
         return all(f.success for f in self.findings)

@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 from pydantic import Field
 
 from resources.errors import OpenDataError
+from resources.files import file_sha256, write_text_atomic
 from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, atomic_run_dir, make_private_dir, prune_runs
-from resources.store import file_sha256
 
 PARTITION = "_partition"
 VERDICTS = ".checks"
@@ -97,9 +97,8 @@ class CandidateArea(dg.ConfigurableResource):
         """
         folder = candidate.parent / VERDICTS
         folder.mkdir(mode=0o700, exist_ok=True)
-        tmp = folder / f".{check}.tmp-{os.getpid()}"
-        tmp.write_text(json.dumps({"check": check, "passed": passed, "sha256": file_sha256(candidate)}), encoding="utf-8")
-        os.replace(tmp, folder / f"{check}.json")
+        write_text_atomic(folder / f"{check}.json",
+                          json.dumps({"check": check, "passed": passed, "sha256": file_sha256(candidate)}))
 
     def verdicts(self, candidate: Path) -> dict[str, bool]:
         """The checks that ran on this file as it is now, and whether they passed (stale verdicts are ignored)."""

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ import requests
 from pydantic import Field
 
 from resources.errors import ConfigurationError, OpenDataError
+from resources.files import write_text_atomic
 from resources.udata import CHECKSUM_TYPE, RESOURCE_TYPES, ResourceFile, udata_payload
 
 log = logging.getLogger(__name__)
@@ -190,9 +190,7 @@ class DatagouvPublisher(dg.ConfigurableResource):
         with self._locked() as folder:
             datasets = self._load()
             datasets[name] = {**datasets.get(name, {}), **entry, "updated_at": _now()}
-            tmp = folder / f".state.{uuid.uuid4().hex[:8]}.json"
-            tmp.write_text(json.dumps({"datasets": datasets}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            os.replace(tmp, folder / "state.json")
+            write_text_atomic(folder / "state.json", json.dumps({"datasets": datasets}, ensure_ascii=False, indent=1) + "\n")
 
     def _save_resource(self, name: str, key: str, entry: dict[str, Any]) -> None:
         resources = dict(self._load().get(name, {}).get("resources", {}))

@@ -22,7 +22,6 @@ or left disappears from every copy at the next run.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -36,6 +35,7 @@ import dagster as dg
 from pydantic import Field
 
 from resources.errors import OpenDataError
+from resources.files import file_sha256, write_text_atomic
 
 LATEST = "latest"
 SUMS = "SHA256SUMS"
@@ -57,14 +57,6 @@ class Commit:
     changed: bool
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_sums(folder: Path) -> dict[str, str]:
     """The checksums a version folder declares: file name -> SHA-256."""
     path = folder / SUMS
@@ -82,15 +74,9 @@ def verify(folder: Path) -> list[str]:
 
 def _write_sums(folder: Path) -> dict[str, str]:
     sums = {p.name: file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != SUMS}
-    _atomic_text(folder / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sums.items()))
+    write_text_atomic(folder / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sums.items()),
+                      mode=0o644)
     return sums
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 class OutputStore(dg.ConfigurableResource):
@@ -166,7 +152,7 @@ class OutputStore(dg.ConfigurableResource):
                 continue
             package = json.loads(metadata.read_text(encoding="utf-8"))
             package.setdefault("x_opendata", {})["last_checked"] = day.isoformat()
-            _atomic_text(metadata, json.dumps(package, ensure_ascii=False, indent=1) + "\n")
+            write_text_atomic(metadata, json.dumps(package, ensure_ascii=False, indent=1) + "\n", mode=0o644)
             _write_sums(folder)
 
     def _refresh_latest(self, dataset: str, version: Path) -> None:

@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +50,7 @@ from rdflib.namespace import FOAF, OWL, RDF, XSD
 from rdflib.term import Node
 
 from resources.errors import OpenDataError
+from resources.files import write_text_atomic
 
 # Plain namespaces: rdflib's closed DCAT namespace predates DCAT 3's version terms.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -165,21 +164,11 @@ def build_catalogue(store: Path, institution: CatalogueOwner, *, include_nominat
 def write_catalogue(graph: Graph, store: Path) -> tuple[Path, Path]:
     """Write ``catalog.ttl`` and ``catalog.jsonld`` into ``store``, each atomically; returns their paths."""
     context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    turtle = _atomic_write(store / TURTLE, graph.serialize(format="turtle"))
-    jsonld = _atomic_write(store / JSONLD, graph.serialize(format="json-ld", context=context, indent=1))
+    # A harvester fetching during the nightly run gets the old file or the new one, never half of one;
+    # both are served over HTTP: readable by the web server, like every file of the store.
+    turtle = write_text_atomic(store / TURTLE, graph.serialize(format="turtle"), mode=0o644)
+    jsonld = write_text_atomic(store / JSONLD, graph.serialize(format="json-ld", context=context, indent=1), mode=0o644)
     return turtle, jsonld
-
-
-def _atomic_write(path: Path, text: str) -> Path:
-    # A harvester fetching during the nightly run gets the old file or the new one, never half of one.
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.chmod(tmp, 0o644)  # served over HTTP: readable by the web server, like every file of the store
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def _read(path: Path) -> dict[str, Any]:

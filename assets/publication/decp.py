@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import math
 import numbers
-import os
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,7 @@ import pandas as pd
 from jsonschema import Draft7Validator, ValidationError
 
 from assets.publication.national import load_schema
+from resources.files import write_text_atomic
 
 SCHEMA = "decp-2.0.3"
 HOLDER_IDS, HOLDER_TYPES = "titulaires.id", "titulaires.typeIdentifiant"
@@ -72,12 +72,7 @@ def decp_document(frame: pd.DataFrame) -> dict:
 def write_decp(frame: pd.DataFrame, path: Path) -> None:
     """Write the DECP JSON of ``frame`` to ``path`` (UTF-8); an unchanged candidate gives identical bytes."""
     text = json.dumps(decp_document(frame), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_text_atomic(path, text)
 
 
 def validate_decp(path: Path) -> list[str]:

@@ -27,7 +27,7 @@ from assets.publication.decp import validate_decp, write_decp
 from assets.publication.metadata import Producer, VersionInfo, datapackage, file_entry, table_schema
 from assets.publication.readme import readme
 from resources.errors import OpenDataError
-from resources.store import file_sha256
+from resources.files import file_sha256
 
 DECP = "decp-2.0.3"
 

@@ -127,11 +127,7 @@ def test_0330_in_paris_ticks_once_a_day_across_daylight_saving(defs, first, last
 def test_an_unreachable_source_is_retried_with_backoff_then_fails_and_alerts(tmp_path, monkeypatch, instance) -> None:
     monkeypatch.setenv("OPENDATA_HOME", str(tmp_path))
     monkeypatch.setenv("OPENDATA_HR_URL", UNREACHABLE)
-    defs = build_definitions(load_institution("demo"), extraction_retry=FAST_RETRY)
-    job = defs.resolve_job_def("calendar_year_extraction_job")
-    structures = dg.AssetKey(["hr", "extracted", "structures"])
-    result = job.execute_in_process(partition_key="2026", asset_selection=[structures], instance=instance,
-                                    raise_on_error=False)
+    result = _extract_structures(instance)
     assert not result.success
     waits = [e.event_specific_data.seconds_to_wait for e in _events(result, dg.DagsterEventType.STEP_UP_FOR_RETRY)]
     assert waits == pytest.approx([0.05, 0.15, 0.35])  # 3 retries, exponential backoff
@@ -170,15 +166,19 @@ def test_a_contract_violation_at_extraction_is_not_retried(tmp_path, monkeypatch
     generate(f"sqlite:///{source}", "hr", "small", replace=True, progress=False)
     with sqlite3.connect(source) as conn:
         conn.execute("ALTER TABLE structures DROP COLUMN uai")  # a column the contract extracts
-    defs = build_definitions(load_institution("demo"), extraction_retry=FAST_RETRY)
-    job = defs.resolve_job_def("calendar_year_extraction_job")
-    structures = dg.AssetKey(["hr", "extracted", "structures"])
-    result = job.execute_in_process(partition_key="2026", asset_selection=[structures], instance=instance,
-                                    raise_on_error=False)
+    result = _extract_structures(instance)
     assert not result.success
     assert not _events(result, dg.DagsterEventType.STEP_UP_FOR_RETRY)
     [failure] = result.get_step_failure_events()
     assert "uai" in failure.step_failure_data.error.message
+
+
+def _extract_structures(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    """The night's calendar-year extraction of hr.structures, with the test's fast retry policy."""
+    defs = build_definitions(load_institution("demo"), extraction_retry=FAST_RETRY)
+    job = defs.resolve_job_def("calendar_year_extraction_job")
+    return job.execute_in_process(partition_key="2026", asset_selection=[dg.AssetKey(["hr", "extracted", "structures"])],
+                                  instance=instance, raise_on_error=False)
 
 
 def _alert(sensor: dg.RunFailureSensorDefinition, instance: dg.DagsterInstance, result) -> None:
