@@ -55,6 +55,28 @@ class AnonymisationReport:
         return json_path, html_path
 
 
+def combine(parts: list[tuple[int, AnonymisationReport]]) -> AnonymisationReport:
+    """One report for a dataset built one year at a time: counts summed, notes named by year."""
+    first = parts[0][1]
+    out = AnonymisationReport(**{**first.as_dict(), "rows_in": 0, "rows_out": 0, "opposition_removed": 0,
+                                 "left_out": {}, "withheld": {}, "redactions": {}, "public_names_kept": 0,
+                                 "ner_review": [], "notes": []})
+    ks = [r.k_anonymity for _, r in parts if r.k_anonymity is not None]
+    out.k_anonymity = min(ks) if ks else None
+    for year, report in parts:
+        out.rows_in += report.rows_in
+        out.rows_out += report.rows_out
+        out.opposition_removed += report.opposition_removed
+        out.public_names_kept += report.public_names_kept
+        for total, counts in ((out.left_out, report.left_out), (out.withheld, report.withheld),
+                              (out.redactions, report.redactions)):
+            for key, value in counts.items():
+                total[key] = total.get(key, 0) + value
+        out.ner_review += report.ner_review
+        out.notes += [f"{year}: {note}" for note in report.notes]
+    return out
+
+
 def _rows(pairs: list[tuple[str, object]]) -> str:
     return "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in pairs)
 

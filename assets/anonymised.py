@@ -13,7 +13,7 @@ import dagster as dg
 import pandas as pd
 
 from anonymisation.policy import Policy
-from assets.anonymising import DatasetOutcome, run_dataset
+from assets.anonymising import DatasetOutcome, run_dataset, year_split
 from assets.checks import hold
 from quality.ledger import record_outcome
 from quality.suite import Finding, Outcome
@@ -22,9 +22,14 @@ from resources.store import OutputStore
 LEAK_GUARD = "leak_guard"
 
 
-def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str], store_root: str) -> list[dg.AssetsDefinition]:
-    """Build the anonymised asset of every policy of the catalogue."""
-    return [_asset(policy, institution, store_root) for policy in catalogue.values()]
+def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str], store_root: str,
+                      year_columns: dict[str, str]) -> list[dg.AssetsDefinition]:
+    """Build the anonymised asset of every policy of the catalogue.
+
+    ``year_columns`` names the column each yearly input is partitioned by, so a
+    dataset whose cells never span two years is built one year at a time.
+    """
+    return [_asset(policy, institution, store_root, year_split(policy, year_columns)) for policy in catalogue.values()]
 
 
 def _description(policy: Policy) -> str:
@@ -38,7 +43,7 @@ def _previous(store_root: str, dataset: str) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.is_file() else None
 
 
-def _asset(policy: Policy, institution: tuple[str, str], store_root: str) -> dg.AssetsDefinition:
+def _asset(policy: Policy, institution: tuple[str, str], store_root: str, split: str | None) -> dg.AssetsDefinition:
     key = dg.AssetKey([policy.domain, "anonymised", policy.dataset])
     deps = [dg.AssetKey([i.split(".")[0], "extracted", i.split(".")[1]]) for i in policy.inputs]
     guard = dg.AssetCheckSpec(
@@ -55,7 +60,7 @@ def _asset(policy: Policy, institution: tuple[str, str], store_root: str) -> dg.
     )
     def _anonymise(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         outcome = run_dataset(policy, context.resources.staging, context.resources.candidates, context.run.run_id,
-                              dt.date.today(), institution, _previous(store_root, policy.dataset))
+                              dt.date.today(), institution, _previous(store_root, policy.dataset), split)
         for leak in outcome.leaks:
             context.log.error(leak.message())
         candidates = context.resources.candidates

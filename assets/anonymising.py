@@ -22,8 +22,8 @@ from anonymisation.freetext.names import PublicNames
 from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
 from anonymisation.persons import Persons, collect_persons, oppositions
 from anonymisation.policy import Policy
-from anonymisation.report import AnonymisationReport
-from resources.candidates import CandidateArea, staged_reader
+from anonymisation.report import AnonymisationReport, combine
+from resources.candidates import CandidateArea, NothingStagedError, staged_partitions, staged_reader
 from resources.institution import config_dir
 from resources.staging import StagingArea
 from resources.version import code_version
@@ -91,19 +91,54 @@ def _stamp(staging: StagingArea) -> str:
     return "|".join(parts)
 
 
+def year_split(policy: Policy, year_columns: dict[str, str]) -> str | None:
+    """The yearly input (``system.table``) this dataset is built from one year at a time, if any.
+
+    Building year by year gives exactly the file built at once when no
+    published cell spans two years: an amounts dataset with no margins (each
+    cell's contributors and dominance are counted within the cell), whose
+    dimensions include the column its first input is partitioned by
+    (``year_columns``: ``system.table`` -> ``table.column``, contracts in mode
+    ``year``), and no free text (the steward's review list numbers rows).
+    Memory then holds one year of budget lines, not twenty.
+    """
+    if policy.kind != "amounts" or policy.settings.get("margins") or not policy.inputs:
+        return None
+    if any(c.treatment == "scan" for c in policy.columns):
+        return None
+    first = policy.inputs[0]
+    dimensions = {c.source for c in policy.by_role("dimension")}
+    return first if first in year_columns and year_columns[first] in dimensions else None
+
+
 def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea, run_id: str,
-                as_of: dt.date, institution: tuple[str, str], previous: pd.DataFrame | None = None) -> DatasetOutcome:
-    """Anonymise one dataset from staging into a candidate, with its report and its leak-guard findings."""
+                as_of: dt.date, institution: tuple[str, str], previous: pd.DataFrame | None = None,
+                split: str | None = None) -> DatasetOutcome:
+    """Anonymise one dataset from staging into a candidate, with its report and its leak-guard findings.
+
+    ``split`` (from :func:`year_split`) builds it one staged year of that input at a time.
+    """
     read = staged_reader(staging)
     stamp = _stamp(staging)
-    frame = BUILDERS[policy.builder](read, BuildContext(institution[0], institution[1], as_of))
     needs_scan = any(c.treatment == "scan" for c in policy.columns)
     context = ApplyContext(
         as_of=as_of, run_id=run_id, code_version=code_version(), dictionary=_dictionary(),
         scanner=_scanner(staging.root, stamp) if needs_scan else None,
         oppositions=oppositions([policy], read), previous=previous,
     )
-    out, report = apply(frame, policy, context)
+    identity = BuildContext(institution[0], institution[1], as_of)
+    builder = BUILDERS[policy.builder]
+    if split is None:
+        out, report = apply(builder(read, identity), policy, context)
+    else:
+        system, table = split.split(".")
+        years = staged_partitions(staging, system, table)
+        if not years:
+            raise NothingStagedError(f"{split}: nothing staged yet (rule: extract before anonymising)")
+        parts = [(year, apply(builder(staged_reader(staging, {split: year}), identity), policy, context))
+                 for year in years]
+        out = pd.concat([frame for _, (frame, _) in parts], ignore_index=True)
+        report = combine([(year, report) for year, (_, report) in parts])
     candidate = candidates.write(policy.dataset, run_id, out, nominative=policy.nominative)
     paths = report.write(candidates.report_dir("anonymisation", as_of))
     accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []

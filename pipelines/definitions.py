@@ -23,11 +23,11 @@ from assets.partitions import YearPartitions
 from assets.publication.metadata import Producer
 from assets.published import published_assets
 from pipelines.alerts import run_failure_alert_sensor
-from pipelines.jobs import domain_jobs, extraction_jobs, extraction_needs, publication_job
+from pipelines.jobs import INSTITUTION_TAG, domain_jobs, extraction_jobs, extraction_needs, publication_job
 from pipelines.nightly import night_schedule, publication_sensor
 from quality.index_page import build_index
 from resources.candidates import CandidateArea
-from resources.contracts import load_contract
+from resources.contracts import load_contract, year_columns
 from resources.datagouv import DatagouvPublisher
 from resources.institution import SYSTEMS, Institution, load_institution
 from resources.sources import SourceDatabase
@@ -65,10 +65,11 @@ def build_definitions(institution: Institution,
     catalogue = load_catalogue()
     refresh = partial(build_index, catalogue=catalogue)
     assets: list[dg.AssetsDefinition] = []
-    for system in SYSTEMS:
-        assets += extraction_assets(load_contract(institution.contracts_dir, system), partitions, refresh)
+    contracts = [load_contract(institution.contracts_dir, system) for system in SYSTEMS]
+    for contract in contracts:
+        assets += extraction_assets(contract, partitions, refresh)
     identity = (institution.name, institution.siret)
-    assets += anonymised_assets(catalogue, identity, str(institution.store_dir))
+    assets += anonymised_assets(catalogue, identity, str(institution.store_dir), year_columns(contracts))
     assets += published_assets(catalogue, producer(institution))
     assets += datagouv_assets(catalogue, institution.datagouv, institution.public_base_url)
     checks = quality_checks(catalogue, CheckSettings(institution.first_year, institution.row_drift))
@@ -80,11 +81,12 @@ def build_definitions(institution: Institution,
         settings = institution.datagouv
         resources["datagouv"] = DatagouvPublisher(api_url=settings.api_url, api_key_env=settings.api_key_env,
                                                   dry_run=settings.dry_run, state_dir=str(institution.datagouv_dir))
-    extraction = extraction_jobs(assets, partitions, extraction_retry)
-    publication = publication_job(assets)
+    tags = {INSTITUTION_TAG: institution.id}
+    extraction = extraction_jobs(assets, partitions, extraction_retry, tags)
+    publication = publication_job(assets, tags)
     return dg.Definitions(
         assets=assets, asset_checks=checks, resources=resources,
-        jobs=[*domain_jobs(assets), *(e.job for e in extraction), publication],
+        jobs=[*domain_jobs(assets, tags), *(e.job for e in extraction), publication],
         schedules=[night_schedule(e) for e in extraction],
         sensors=[publication_sensor(extraction, publication, extraction_needs(assets)),
                  run_failure_alert_sensor(institution.work_dir / "alerts" / "alerts.jsonl")],

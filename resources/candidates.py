@@ -32,8 +32,12 @@ class NothingStagedError(OpenDataError):
     """A dataset needs a table that has not been extracted yet."""
 
 
-def staged_reader(staging: StagingArea) -> Callable[[str, str], pd.DataFrame]:
-    """A reader of every staged partition of a table (latest run of each), with its year in ``_partition``."""
+def staged_reader(staging: StagingArea, only: dict[str, int] | None = None) -> Callable[[str, str], pd.DataFrame]:
+    """A reader of every staged partition of a table (latest run of each), with its year in ``_partition``.
+
+    ``only`` restricts some yearly tables (``"system.table"``) to one year.
+    """
+    only = only or {}
 
     def read(system: str, table: str) -> pd.DataFrame:
         base = Path(staging.root) / system / table
@@ -41,16 +45,25 @@ def staged_reader(staging: StagingArea) -> Callable[[str, str], pd.DataFrame]:
         if runs:  # a reference table: runs sit right under the table folder
             return pq.read_table(runs[-1] / DATA_FILE).to_pandas()
         frames = []
-        for part in sorted(p for p in base.iterdir() if p.is_dir() and p.name.isdigit()) if base.is_dir() else []:
-            latest = StagingArea.runs(part)
-            if latest:
-                frame = pq.read_table(latest[-1] / DATA_FILE).to_pandas()
-                frames.append(frame.assign(**{PARTITION: int(part.name)}))
+        for year in staged_partitions(staging, system, table):
+            if only.get(f"{system}.{table}", year) != year:
+                continue
+            latest = StagingArea.runs(base / str(year))
+            frame = pq.read_table(latest[-1] / DATA_FILE).to_pandas()
+            frames.append(frame.assign(**{PARTITION: year}))
         if not frames:
             raise NothingStagedError(f"{system}.{table}: nothing staged yet (rule: extract before anonymising)")
         return pd.concat(frames, ignore_index=True)
 
     return read
+
+
+def staged_partitions(staging: StagingArea, system: str, table: str) -> list[int]:
+    """The years of a yearly table that have a staged run, in order."""
+    base = Path(staging.root) / system / table
+    if not base.is_dir():
+        return []
+    return sorted(int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit() and StagingArea.runs(p))
 
 
 class CandidateArea(dg.ConfigurableResource):

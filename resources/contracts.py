@@ -103,6 +103,12 @@ class SystemContract:
     tables: dict[str, TableContract]
 
 
+def year_columns(contracts: list[SystemContract]) -> dict[str, str]:
+    """``system.table`` -> ``table.column`` for every table whose partition year is a column's value (mode ``year``)."""
+    return {f"{c.system}.{t.name}": f"{t.name}.{t.partition.column}" for c in contracts
+            for t in c.tables.values() if t.partition is not None and t.partition.mode == "year"}
+
+
 def load_contract(contracts_dir: Path, system: str) -> SystemContract:
     """Read and validate ``<contracts_dir>/<system>.yaml``; errors name file, table and column."""
     path = contracts_dir / f"{system}.yaml"
