@@ -38,7 +38,7 @@ TIMEOUT_S = 10
 TAGS = {"partition": "dagster/partition", "partition_range_start": "dagster/asset_partition_range_start",
         "partition_range_end": "dagster/asset_partition_range_end", "night": "opendata/night",
         "retry_number": "dagster/retry_number", "will_retry": "dagster/will_retry",
-        "failure_reason": "dagster/failure_reason"}
+        "failure_reason": "dagster/failure_reason", "institution": "opendata/institution"}
 
 
 @dataclass

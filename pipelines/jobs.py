@@ -20,6 +20,7 @@ policy is chosen in ``pipelines.definitions``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -32,6 +33,13 @@ AssetJob = UnresolvedAssetJobDefinition
 
 EXTRACTED = "extracted"  # the layer of extraction assets: keys [domain, extracted, table]
 PUBLICATION_JOB = "publication_job"
+# Every run of an institution's jobs carries its id, however it was launched
+# (schedule, sensor, UI, CLI): in an operator's deployment several
+# institutions share one Dagster instance and the same job names.
+INSTITUTION_TAG = "opendata/institution"
+# Dagster's per-run switch over the instance's `run_retries`: a run whose step
+# already exhausted its own retries is not re-run by the daemon as well.
+RUN_RETRY_ON_STEP_FAILURE_TAG = "dagster/retry_on_asset_or_op_failure"
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,7 @@ def _keys(assets: list[dg.AssetsDefinition]) -> list[dg.AssetKey]:
     return [key for asset in assets for key in asset.keys]
 
 
-def domain_jobs(assets: list[dg.AssetsDefinition]) -> list[AssetJob]:
+def domain_jobs(assets: list[dg.AssetsDefinition], tags: Mapping[str, str]) -> list[AssetJob]:
     """``<domain>_job``: a domain's whole flow for one year (extraction to publication), for runs by hand.
 
     Each domain has one yearly calendar (or none, for ``reference``), so each
@@ -63,13 +71,15 @@ def domain_jobs(assets: list[dg.AssetsDefinition]) -> list[AssetJob]:
             f"{domain}_job",
             selection=dg.AssetSelection.groups(domain),
             description=f"Domaine {domain}: extraction, anonymisation, contrôles et publication, pour une année.",
+            tags=dict(tags),
         )
         for domain in domains
     ]
 
 
 def extraction_jobs(
-    assets: list[dg.AssetsDefinition], partitions: YearPartitions, retry_policy: dg.RetryPolicy
+    assets: list[dg.AssetsDefinition], partitions: YearPartitions, retry_policy: dg.RetryPolicy,
+    tags: Mapping[str, str],
 ) -> list[ExtractionJob]:
     """One extraction job per yearly calendar, covering the domains partitioned on it.
 
@@ -88,18 +98,20 @@ def extraction_jobs(
             selection=selection,
             description=f"Extraction de nuit ({', '.join(domains)}): une année et les tables de référence.",
             op_retry_policy=retry_policy,
+            tags={**tags, RUN_RETRY_ON_STEP_FAILURE_TAG: "false"},
         )
         jobs.append(ExtractionJob(job, partitions_def))
     return jobs
 
 
-def publication_job(assets: list[dg.AssetsDefinition]) -> AssetJob:
+def publication_job(assets: list[dg.AssetsDefinition], tags: Mapping[str, str]) -> AssetJob:
     """Everything downstream of extraction, with its checks: unpartitioned, never retried."""
     keys = [key for key in _keys(assets) if not is_extraction(key)]
     return dg.define_asset_job(
         PUBLICATION_JOB,
         selection=dg.AssetSelection.assets(*keys),
         description="Anonymisation, contrôles bloquants, publication et data.gouv.fr, depuis la zone de staging.",
+        tags=dict(tags),
     )
 
 

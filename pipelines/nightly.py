@@ -11,7 +11,9 @@ every night, at 03:30 local time.
 of the night is over (retries included), and requests one publication run
 for the datasets whose every source table was extracted that night: a source
 that could not be reached holds back its own datasets, never the others, and
-their version online stays as it was.
+their version online stays as it was. It counts only the runs of its own
+institution (the jobs' ``opendata/institution`` tag): in an operator's
+deployment, one member's slow night never holds back another's publication.
 
 Run keys are ``<job>:<night>``: a schedule tick evaluated twice (daemon
 restart) or a sensor seeing the same night again never starts a second run.
@@ -26,7 +28,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from assets.partitions import TIMEZONE
-from pipelines.jobs import AssetJob, ExtractionJob
+from pipelines.jobs import INSTITUTION_TAG, AssetJob, ExtractionJob
 
 NIGHTLY_CRON = "30 3 * * *"
 NIGHT_TAG = "opendata/night"  # the night's date in Paris, YYYY-MM-DD
@@ -82,6 +84,7 @@ def publication_sensor(
 ) -> dg.SensorDefinition:
     """Request the night's publication once its extraction runs are over; the cursor is the last night handled."""
     extraction_names = {e.job.name for e in extraction}
+    institution = (publication.tags or {}).get(INSTITUTION_TAG)
 
     @dg.sensor(
         name=PUBLICATION_SENSOR,
@@ -91,7 +94,7 @@ def publication_sensor(
         description="Après les extractions de la nuit: publie les jeux dont toutes les sources ont été extraites.",
     )
     def _sensor(context: dg.SensorEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
-        nights = _extraction_runs(context.instance, extraction_names)
+        nights = _extraction_runs(context.instance, extraction_names, institution)
         requests: list[dg.RunRequest] = []
         notes: list[str] = []
         for night in sorted(n for n in nights if n > (context.cursor or "")):
@@ -115,11 +118,13 @@ def publication_sensor(
     return _sensor
 
 
-def _extraction_runs(instance: dg.DagsterInstance, names: set[str]) -> dict[str, list[dg.RunRecord]]:
-    """The recent runs of the extraction jobs that belong to a night, by night."""
+def _extraction_runs(instance: dg.DagsterInstance, names: set[str],
+                     institution: str | None) -> dict[str, list[dg.RunRecord]]:
+    """The recent runs of the institution's extraction jobs that belong to a night, by night."""
     since = dt.datetime.now(dt.timezone.utc) - LOOKBACK
+    tags = {INSTITUTION_TAG: institution} if institution else None
     nights: dict[str, list[dg.RunRecord]] = {}
-    for record in instance.get_run_records(filters=dg.RunsFilter(created_after=since)):
+    for record in instance.get_run_records(filters=dg.RunsFilter(created_after=since, tags=tags)):
         run = record.dagster_run
         if run.job_name in names and NIGHT_TAG in run.tags:
             nights.setdefault(run.tags[NIGHT_TAG], []).append(record)

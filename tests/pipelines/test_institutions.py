@@ -24,6 +24,7 @@ import pytest
 import pipelines.institutions as operator
 from pipelines.definitions import build_definitions
 from pipelines.institutions import attribute_name, institution_ids, key_prefix, prefixed_definitions
+from pipelines.jobs import INSTITUTION_TAG
 from resources.institution import Institution, load_institution, project_root
 
 BIN = Path(sys.executable).parent
@@ -133,6 +134,8 @@ def test_operator_gives_each_institution_its_definitions(monkeypatch: pytest.Mon
         for job in single_repo.get_all_jobs():
             expected = {dg.AssetKey([prefix, *k.path]) for k in job.asset_layer.executable_asset_keys}
             assert set(repo.get_job(job.name).asset_layer.executable_asset_keys) == expected, job.name
+            if not job.name.startswith("__"):  # ours, not Dagster's implicit asset job
+                assert repo.get_job(job.name).tags[INSTITUTION_TAG] == ident, job.name  # the sensor's filter
         assert {s.name for s in repo.schedule_defs} == {s.name for s in single_repo.schedule_defs}
         assert {s.name for s in repo.sensor_defs} == {s.name for s in single_repo.sensor_defs}
         assert defs.resources["store"].root == str(inst.store_dir)

@@ -27,8 +27,8 @@ from rich.console import Console
 from pipelines.alerts import ALERT_SENSOR, run_failure_alert_sensor
 from pipelines.definitions import EXTRACTION_RETRY_POLICY, build_definitions
 from pipelines.demo import ensure_demo_sources
-from pipelines.jobs import is_extraction
-from pipelines.nightly import NIGHT_TAG, PUBLICATION_SENSOR
+from pipelines.jobs import INSTITUTION_TAG, is_extraction
+from pipelines.nightly import NIGHT_TAG, PUBLICATION_SENSOR, WILL_RETRY_TAG
 from pipelines.synthetic.generate import generate
 from resources.institution import load_institution
 
@@ -146,6 +146,20 @@ def test_an_unreachable_source_is_retried_with_backoff_then_fails_and_alerts(tmp
     assert alert["error_class"] == "SourceUnavailableError"
     assert alert["tags"]["partition"] == "2026"
     assert "127.0.0.1" not in alerts.read_text(encoding="utf-8")  # the message (with the URL) stays in the run logs
+
+
+def test_step_retries_do_not_stack_on_the_instance_run_retries(tmp_path, monkeypatch) -> None:
+    """The production instance re-runs failed runs; an extraction run already retried its steps, so not it."""
+    monkeypatch.setenv("OPENDATA_HOME", str(tmp_path))
+    monkeypatch.setenv("OPENDATA_HR_URL", UNREACHABLE)
+    with dg.instance_for_test(overrides={"run_retries": {"enabled": True, "max_retries": 2}}) as retrying:
+        extraction = _extract_structures(retrying)
+        by_hand = build_definitions(load_institution("demo")).resolve_job_def("hr_job").execute_in_process(
+            partition_key="2026", asset_selection=[dg.AssetKey(["hr", "extracted", "structures"])],
+            instance=retrying, raise_on_error=False)
+        assert not extraction.success and not by_hand.success
+        assert retrying.get_run_by_id(extraction.run_id).tags[WILL_RETRY_TAG] == "false"
+        assert retrying.get_run_by_id(by_hand.run_id).tags[WILL_RETRY_TAG] == "true"  # no step retries of its own
 
 
 def test_a_failure_after_extraction_is_not_retried(tmp_path, monkeypatch, instance) -> None:
@@ -311,9 +325,12 @@ def test_publication_waits_for_the_night_then_publishes_what_was_extracted(tmp_p
     waiting = tick()
     assert not waiting.run_requests and "academic_year_extraction_job" in waiting.skip_message
 
+    # Another member of the operator's deployment, same instance and job names, is still extracting tonight.
+    instance.add_run(dg.DagsterRun(job_name="academic_year_extraction_job", status=dg.DagsterRunStatus.STARTED,
+                                   tags={**night, INSTITUTION_TAG: "demo-bis"}))
     academic = defs.resolve_job_def("academic_year_extraction_job")
-    assert not academic.execute_in_process(partition_key="2025", tags=night, instance=instance,
-                                           raise_on_error=False).success
+    failed = academic.execute_in_process(partition_key="2025", tags=night, instance=instance, raise_on_error=False)
+    assert not failed.success and failed.dagster_run.tags[INSTITUTION_TAG] == "demo"
     done = tick()
     [request] = done.run_requests
     assert request.run_key == "publication_job:2026-06-16" and request.tags[NIGHT_TAG] == "2026-06-16"
