@@ -23,6 +23,7 @@ from assets.partitions import YearPartitions
 from assets.publication.metadata import Producer
 from assets.published import published_assets
 from pipelines.alerts import run_failure_alert_sensor
+from pipelines.executors import executor
 from pipelines.jobs import INSTITUTION_TAG, domain_jobs, extraction_jobs, extraction_needs, publication_job
 from pipelines.nightly import night_schedule, publication_sensor
 from quality.index_page import build_index
@@ -85,7 +86,7 @@ def build_definitions(institution: Institution,
     extraction = extraction_jobs(assets, partitions, extraction_retry, tags)
     publication = publication_job(assets, tags)
     return dg.Definitions(
-        assets=assets, asset_checks=checks, resources=resources,
+        assets=assets, asset_checks=checks, resources=resources, executor=executor(),
         jobs=[*domain_jobs(assets, tags), *(e.job for e in extraction), publication],
         schedules=[night_schedule(e) for e in extraction],
         sensors=[publication_sensor(extraction, publication, extraction_needs(assets)),

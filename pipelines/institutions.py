@@ -79,7 +79,7 @@ def prefixed_definitions(institution: Institution) -> dg.Definitions:
              for key, sources in extraction_needs(list(defs.assets or [])).items()}
     kept_sensors = [sensor for sensor in defs.sensors or [] if sensor.name != PUBLICATION_SENSOR]
     return dg.Definitions(
-        assets=assets, asset_checks=checks, resources=defs.resources, jobs=list(jobs.values()),
+        assets=assets, asset_checks=checks, resources=defs.resources, executor=defs.executor, jobs=list(jobs.values()),
         schedules=[night_schedule(e) for e in extraction],
         sensors=[publication_sensor(extraction, jobs[PUBLICATION_JOB], needs), *kept_sensors],
     )
