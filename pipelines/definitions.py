@@ -23,6 +23,7 @@ from assets.partitions import YearPartitions
 from assets.publication.metadata import Producer
 from assets.published import published_assets
 from pipelines.alerts import run_failure_alert_sensor
+from pipelines.backfill_sensor import backfill_publication_sensor
 from pipelines.executors import executor
 from pipelines.jobs import INSTITUTION_TAG, domain_jobs, extraction_jobs, extraction_needs, publication_job
 from pipelines.nightly import night_schedule, publication_sensor
@@ -85,11 +86,12 @@ def build_definitions(institution: Institution,
     tags = {INSTITUTION_TAG: institution.id}
     extraction = extraction_jobs(assets, partitions, extraction_retry, tags)
     publication = publication_job(assets, tags)
+    needs = extraction_needs(assets)
     return dg.Definitions(
         assets=assets, asset_checks=checks, resources=resources, executor=executor(),
         jobs=[*domain_jobs(assets, tags), *(e.job for e in extraction), publication],
         schedules=[night_schedule(e) for e in extraction],
-        sensors=[publication_sensor(extraction, publication, extraction_needs(assets)),
+        sensors=[publication_sensor(extraction, publication, needs), backfill_publication_sensor(publication, needs),
                  run_failure_alert_sensor(institution.work_dir / "alerts" / "alerts.jsonl")],
     )
 

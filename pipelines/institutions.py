@@ -26,6 +26,7 @@ from functools import cache
 import dagster as dg
 from dagster_shared.record import copy
 
+from pipelines.backfill_sensor import BACKFILL_SENSOR, backfill_publication_sensor
 from pipelines.definitions import build_definitions
 from pipelines.jobs import PUBLICATION_JOB, ExtractionJob, extraction_needs
 from pipelines.nightly import PUBLICATION_SENSOR, night_schedule, publication_sensor
@@ -59,7 +60,7 @@ def prefixed_definitions(institution: Institution) -> dg.Definitions:
     Asset and check definitions are renamed with Dagster's
     ``with_attributes(asset_key_replacements=...)`` (dependencies follow). The
     jobs select assets by key, so each is rebuilt on the renamed keys it
-    selected; the schedules and the publication sensor are rebuilt on those
+    selected; the schedules and the two publication sensors are rebuilt on those
     jobs. Group names, job, schedule and sensor names stay as they are: they
     are already scoped by the code location.
     """
@@ -77,11 +78,12 @@ def prefixed_definitions(institution: Institution) -> dg.Definitions:
                   for schedule in defs.schedules or []]
     needs = {renamed[key]: frozenset(renamed[k] for k in sources)
              for key, sources in extraction_needs(list(defs.assets or [])).items()}
-    kept_sensors = [sensor for sensor in defs.sensors or [] if sensor.name != PUBLICATION_SENSOR]
+    kept_sensors = [sensor for sensor in defs.sensors or [] if sensor.name not in (PUBLICATION_SENSOR, BACKFILL_SENSOR)]
     return dg.Definitions(
         assets=assets, asset_checks=checks, resources=defs.resources, executor=defs.executor, jobs=list(jobs.values()),
         schedules=[night_schedule(e) for e in extraction],
-        sensors=[publication_sensor(extraction, jobs[PUBLICATION_JOB], needs), *kept_sensors],
+        sensors=[publication_sensor(extraction, jobs[PUBLICATION_JOB], needs),
+                 backfill_publication_sensor(jobs[PUBLICATION_JOB], needs), *kept_sensors],
     )
 
 

@@ -102,7 +102,7 @@ def publication_sensor(
             if waiting:
                 notes.append(f"night {night}: waiting for {waiting}")
                 break  # nights are published in order
-            extracted = _materialised(context.instance, nights[night])
+            extracted = materialised(context.instance, nights[night])
             selection = sorted((key for key, sources in needs.items() if sources <= extracted),
                                key=lambda key: key.to_user_string())
             context.update_cursor(night)
@@ -147,7 +147,7 @@ def _still_running(records: list[dg.RunRecord], names: set[str]) -> str | None:
     return None
 
 
-def _materialised(instance: dg.DagsterInstance, records: list[dg.RunRecord]) -> set[dg.AssetKey]:
+def materialised(instance: dg.DagsterInstance, records: list[dg.RunRecord]) -> set[dg.AssetKey]:
     """Every asset materialised by these runs."""
     keys: set[dg.AssetKey] = set()
     for record in records:
