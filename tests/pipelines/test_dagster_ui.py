@@ -5,7 +5,8 @@ not run), the two processes start from the project root on a fresh SQLite
 instance (``DAGSTER_HOME``, telemetry off) and listen on loopback only. The
 catalogue must list every domain, layer and asset the server knows, each
 anonymised asset its checks, the Automation page its schedules; a click on
-"Materialize" must start a run that succeeds and shows on the asset's page.
+"Materialize" must start a run that succeeds and shows on the asset's page;
+a backfill of two years must end in one publication, requested by our sensor.
 The default instance queues runs (``QueuedRunCoordinator``): the daemon's run
 queue launches them, so the run also proves the daemon works. Nothing may be
 fetched beyond loopback. Screenshots are left in each test's temporary folder.
@@ -13,6 +14,8 @@ fetched beyond loopback. Screenshots are left in each test's temporary folder.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import os
 import re
@@ -40,6 +43,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from pipelines.backfill_sensor import AFTER_BACKFILL_TAG
+from pipelines.definitions import build_definitions
 from pipelines.demo import ensure_demo_sources
 from resources.institution import load_institution, project_root
 
@@ -76,6 +81,7 @@ class Dagster:
 
     base: str
     home: Path
+    instance: Path
     logs: list[Path]
     # Loopback needs no proxy; one set in the environment must not see these requests.
     opener: urllib.request.OpenerDirector = field(
@@ -148,7 +154,7 @@ def dagster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dagster]:
             with logs[-1].open("wb") as log:
                 processes.append(subprocess.Popen(command, cwd=project_root(), env=environ, stdout=log,
                                                   stderr=subprocess.STDOUT, start_new_session=True))
-        server = Dagster(f"http://127.0.0.1:{port}", home, logs)
+        server = Dagster(f"http://127.0.0.1:{port}", home, instance, logs)
 
         def answers() -> bool:
             assert all(p.poll() is None for p in processes), f"a process exited:\n{server.log_tails()}"
@@ -351,6 +357,64 @@ def test_materialize_from_the_ui(ui: Browser, dagster: Dagster, tmp_path: Path) 
     ui.open(page + "?view=events")
     ui.wait(f"'Materialized in run {run}' in the events", lambda d: re.search(
         rf"Materialized in run\s+{run}", d.find_element(By.TAG_NAME, "body").text))
+
+
+LAUNCH_BACKFILL = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
+  __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }"""
+BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
+  __typename ... on PartitionBackfill { status } } }"""
+TAGGED_RUNS = """query($key: String!, $value: String!) { runsOrError(filter: {tags: [{key: $key, value: $value}]}) {
+  ... on Runs { results { runId status } } } }"""
+
+
+def test_a_backfill_from_the_ui_ends_in_one_publication(ui: Browser, dagster: Dagster, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two academic years of the students' tables, backfilled through the webserver's `launchPartitionBackfill`.
+
+    That GraphQL mutation is what the UI's "Launch backfill" dialog sends; the
+    daemon's backfill loop then runs it, and its sensor loop publishes.
+    """
+    year = dt.date.today().year
+    # An earlier night staged the current year of every source (publication reads the persons of all three).
+    monkeypatch.setenv("OPENDATA_HOME", str(dagster.home))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster.instance))
+    defs = build_definitions(load_institution("demo"))
+    with dg.DagsterInstance.get() as instance:
+        for job in ("calendar_year_extraction_job", "academic_year_extraction_job"):
+            assert defs.resolve_job_def(job).execute_in_process(partition_key=str(year), instance=instance).success
+    nodes = dagster.graphql(ASSETS)["assetNodes"]
+    keys = [n["assetKey"]["path"] for n in nodes
+            if n["assetKey"]["path"][:2] == ["students", "extracted"] and n["isPartitioned"]]
+    years = [str(year - 2), str(year - 1)]
+    launched = dagster.graphql(LAUNCH_BACKFILL, params={
+        "partitionNames": years, "assetSelection": [{"path": k} for k in keys], "fromFailure": False,
+    })["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    backfill = launched["backfillId"]
+
+    def ended() -> str | None:
+        status = dagster.graphql(BACKFILL, id=backfill)["partitionBackfillOrError"]["status"]
+        return status if status in {"COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"} else None
+
+    assert _until(f"backfill {backfill} ending (the daemon's backfill loop)", ended, 600, every=2) \
+        == "COMPLETED_SUCCESS", dagster.log_tails()
+
+    def published() -> list[dict[str, Any]] | None:
+        runs = dagster.graphql(TAGGED_RUNS, key=AFTER_BACKFILL_TAG, value=backfill)["runsOrError"]["results"]
+        return runs if runs and all(r["status"] in {"SUCCESS", "FAILURE", "CANCELED"} for r in runs) else None
+
+    [run] = _until("the publication run the backfill sensor requests, finished", published, 900, every=2)
+    assert run["status"] == "SUCCESS", dagster.log_tails()
+    latest = dagster.home / "demo" / "store" / "effectifs_etudiants" / "latest" / "effectifs_etudiants.csv"
+    with latest.open(encoding="utf-8") as published_file:
+        covered = {row["rentree"] for row in csv.DictReader(published_file)}
+    assert set(years) | {str(year)} <= covered  # the backfilled years and the one staged before
+    ui.open(f"/runs/b/{backfill}")
+    ui.wait("the backfill page: status Succeeded, both years of inscriptions", lambda d: _texts(d, {"Succeeded"})
+            and "students / extracted / inscriptions" in d.find_element(By.TAG_NAME, "body").text)
+    ui.screenshot(tmp_path / "backfill.png")
+    time.sleep(5)  # a second sensor tick must not publish again
+    assert len(dagster.graphql(TAGGED_RUNS, key=AFTER_BACKFILL_TAG, value=backfill)["runsOrError"]["results"]) == 1
 
 
 def test_the_ui_fetches_nothing_beyond_loopback(ui: Browser) -> None:
