@@ -6,7 +6,8 @@ instance (``DAGSTER_HOME``, telemetry off) and listen on loopback only. The
 catalogue must list every domain, layer and asset the server knows, each
 anonymised asset its checks, the Automation page its schedules; a click on
 "Materialize" must start a run that succeeds and shows on the asset's page;
-a backfill of two years must end in one publication, requested by our sensor.
+a backfill of two years launched from the "Materialize…" dialog must end in
+one publication, requested by our sensor.
 The default instance queues runs (``QueuedRunCoordinator``): the daemon's run
 queue launches them, so the run also proves the daemon works. Nothing may be
 fetched beyond loopback. Screenshots are left in each test's temporary folder.
@@ -41,6 +42,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from pipelines.backfill_sensor import AFTER_BACKFILL_TAG
@@ -359,20 +361,29 @@ def test_materialize_from_the_ui(ui: Browser, dagster: Dagster, tmp_path: Path) 
         rf"Materialized in run\s+{run}", d.find_element(By.TAG_NAME, "body").text))
 
 
-LAUNCH_BACKFILL = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
-  __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }"""
+BACKFILLS = "{ partitionBackfillsOrError(limit: 10) { ... on PartitionBackfills { results { id } } } }"
 BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
-  __typename ... on PartitionBackfill { status } } }"""
+  __typename ... on PartitionBackfill { status partitionNames assetSelection { path } } } }"""
 TAGGED_RUNS = """query($key: String!, $value: String!) { runsOrError(filter: {tags: [{key: $key, value: $value}]}) {
   ... on Runs { results { runId status } } } }"""
+PARTITION_FIELD = "//*[@role='dialog']//input[starts-with(@placeholder, 'ex:')]"
+
+
+def _launch_dialog(driver: webdriver.Chrome) -> Any:
+    """The launch dialog's partition field; confirms the "upstream not materialised" warning if it comes first."""
+    fields = [f for f in driver.find_elements(By.XPATH, PARTITION_FIELD) if f.is_displayed()]
+    if fields:
+        return fields[0]
+    _click(driver, "Confirm")
+    return None
 
 
 def test_a_backfill_from_the_ui_ends_in_one_publication(ui: Browser, dagster: Dagster, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two academic years of the students' tables, backfilled through the webserver's `launchPartitionBackfill`.
+    """Two academic years of enrolments backfilled from the asset page's "Materialize…" dialog.
 
-    That GraphQL mutation is what the UI's "Launch backfill" dialog sends; the
-    daemon's backfill loop then runs it, and its sensor loop publishes.
+    The daemon's backfill loop runs the backfill, and its sensor loop
+    requests the one publication that follows.
     """
     year = dt.date.today().year
     # An earlier night staged the current year of every source (publication reads the persons of all three).
@@ -382,15 +393,24 @@ def test_a_backfill_from_the_ui_ends_in_one_publication(ui: Browser, dagster: Da
     with dg.DagsterInstance.get() as instance:
         for job in ("calendar_year_extraction_job", "academic_year_extraction_job"):
             assert defs.resolve_job_def(job).execute_in_process(partition_key=str(year), instance=instance).success
-    nodes = dagster.graphql(ASSETS)["assetNodes"]
-    keys = [n["assetKey"]["path"] for n in nodes
-            if n["assetKey"]["path"][:2] == ["students", "extracted"] and n["isPartitioned"]]
+    before = {b["id"] for b in dagster.graphql(BACKFILLS)["partitionBackfillsOrError"]["results"]}
     years = [str(year - 2), str(year - 1)]
-    launched = dagster.graphql(LAUNCH_BACKFILL, params={
-        "partitionNames": years, "assetSelection": [{"path": k} for k in keys], "fromFailure": False,
-    })["launchPartitionBackfill"]
-    assert launched["__typename"] == "LaunchBackfillSuccess", launched
-    backfill = launched["backfillId"]
+    ui.open("/assets/students/extracted/inscriptions")
+    ui.wait("the Materialize… button", lambda d: _click(d, "Materialize\u2026"))
+    field = ui.wait("the launch dialog's partition field", _launch_dialog)
+    field.send_keys(f"[{years[0]}...{years[1]}]", Keys.TAB)
+    ui.wait("2 partitions selected", lambda d: _texts(d, {"2 partitions"}))
+    ui.screenshot(tmp_path / "launch_backfill.png")
+    ui.wait("the Launch backfill button", lambda d: _click(d, "Launch backfill"))
+
+    def created() -> str | None:
+        ids = {b["id"] for b in dagster.graphql(BACKFILLS)["partitionBackfillsOrError"]["results"]} - before
+        return ids.pop() if ids else None
+
+    backfill = _until("the backfill the dialog launched", created, 60)
+    launched = dagster.graphql(BACKFILL, id=backfill)["partitionBackfillOrError"]
+    assert sorted(launched["partitionNames"]) == years
+    assert [k["path"] for k in launched["assetSelection"]] == [["students", "extracted", "inscriptions"]]
 
     def ended() -> str | None:
         status = dagster.graphql(BACKFILL, id=backfill)["partitionBackfillOrError"]["status"]
@@ -410,7 +430,7 @@ def test_a_backfill_from_the_ui_ends_in_one_publication(ui: Browser, dagster: Da
         covered = {row["rentree"] for row in csv.DictReader(published_file)}
     assert set(years) | {str(year)} <= covered  # the backfilled years and the one staged before
     ui.open(f"/runs/b/{backfill}")
-    ui.wait("the backfill page: status Succeeded, both years of inscriptions", lambda d: _texts(d, {"Succeeded"})
+    ui.wait("the backfill page: status Succeeded", lambda d: _texts(d, {"Succeeded"})
             and "students / extracted / inscriptions" in d.find_element(By.TAG_NAME, "body").text)
     ui.screenshot(tmp_path / "backfill.png")
     time.sleep(5)  # a second sensor tick must not publish again
