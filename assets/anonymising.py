@@ -23,7 +23,7 @@ from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_acc
 from anonymisation.persons import Persons, collect_persons, oppositions
 from anonymisation.policy import Policy
 from anonymisation.report import AnonymisationReport, combine
-from resources.candidates import CandidateArea, NothingStagedError, staged_partitions, staged_reader
+from resources.candidates import CandidateArea, NothingStagedError, staged_reader
 from resources.institution import config_dir
 from resources.staging import StagingArea
 from resources.version import code_version
@@ -132,7 +132,7 @@ def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea,
         out, report = apply(builder(read, identity), policy, context)
     else:
         system, table = split.split(".")
-        years = staged_partitions(staging, system, table)
+        years = list(staging.latest_by_year(system, table))
         if not years:
             raise NothingStagedError(f"{split}: nothing staged yet (rule: extract before anonymising)")
         parts = [(year, apply(builder(staged_reader(staging, {split: year}), identity), policy, context))

@@ -91,11 +91,9 @@ def staged_years(staging: StagingArea, inputs: tuple[str, ...]) -> tuple[int, ..
     years: set[int] = set()
     for item in inputs:
         system, table = item.split(".")
-        base = Path(staging.root) / system / table
-        for part in base.iterdir() if base.is_dir() else []:
-            runs = StagingArea.runs(part) if part.name.isdigit() else []
-            if runs and json.loads((runs[-1] / MANIFEST).read_text(encoding="utf-8")).get("rows", 0) > 0:
-                years.add(int(part.name))
+        for year, run in staging.latest_by_year(system, table).items():
+            if json.loads((run / MANIFEST).read_text(encoding="utf-8")).get("rows", 0) > 0:
+                years.add(year)
     return tuple(sorted(years))
 
 

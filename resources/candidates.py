@@ -45,25 +45,14 @@ def staged_reader(staging: StagingArea, only: dict[str, int] | None = None) -> C
         if runs:  # a reference table: runs sit right under the table folder
             return pq.read_table(runs[-1] / DATA_FILE).to_pandas()
         frames = []
-        for year in staged_partitions(staging, system, table):
-            if only.get(f"{system}.{table}", year) != year:
-                continue
-            latest = StagingArea.runs(base / str(year))
-            frame = pq.read_table(latest[-1] / DATA_FILE).to_pandas()
-            frames.append(frame.assign(**{PARTITION: year}))
+        for year, run in staging.latest_by_year(system, table).items():
+            if only.get(f"{system}.{table}", year) == year:
+                frames.append(pq.read_table(run / DATA_FILE).to_pandas().assign(**{PARTITION: year}))
         if not frames:
             raise NothingStagedError(f"{system}.{table}: nothing staged yet (rule: extract before anonymising)")
         return pd.concat(frames, ignore_index=True)
 
     return read
-
-
-def staged_partitions(staging: StagingArea, system: str, table: str) -> list[int]:
-    """The years of a yearly table that have a staged run, in order."""
-    base = Path(staging.root) / system / table
-    if not base.is_dir():
-        return []
-    return sorted(int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit() and StagingArea.runs(p))
 
 
 class CandidateArea(dg.ConfigurableResource):

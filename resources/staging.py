@@ -123,6 +123,13 @@ class StagingArea(dg.ConfigurableResource):
             return []
         return sorted(p for p in parent.iterdir() if p.is_dir() and (p / MANIFEST).is_file())
 
+    def latest_by_year(self, system: str, table: str) -> dict[int, Path]:
+        """The newest complete run folder of each yearly partition of a table, by year, in order."""
+        base = Path(self.root) / system / table
+        found = {int(p.name): self.runs(p) for p in (base.iterdir() if base.is_dir() else [])
+                 if p.is_dir() and p.name.isdigit()}
+        return {year: runs[-1] for year, runs in sorted(found.items()) if runs}
+
     def latest(self, system: str, table: str, partition: str | None = None) -> Path | None:
         """The newest complete staged file of a partition, if any."""
         runs = self.runs(self.partition_dir(system, table, partition))

@@ -16,7 +16,7 @@ import pytest
 from anonymisation.datasets import BUILDERS
 from anonymisation.policy import load_catalogue
 from assets.anonymising import run_dataset, year_split
-from resources.candidates import CandidateArea, staged_partitions
+from resources.candidates import CandidateArea
 from resources.contracts import load_contract, year_columns
 from resources.institution import SYSTEMS, load_institution
 from resources.staging import StagingArea
@@ -56,7 +56,7 @@ def _run(staging: StagingArea, root: Path, split: str | None):
 
 def test_year_by_year_gives_the_same_file_and_report(clean_demo, tmp_path, monkeypatch) -> None:
     staging = StagingArea(root=str(clean_demo.demo / "staging"))
-    years = staged_partitions(staging, "finance", "lignes_budgetaires")
+    years = list(staging.latest_by_year("finance", "lignes_budgetaires"))
     assert len(years) >= 2
     seen: list[int] = []
     builder = BUILDERS["execution_budgetaire"]
