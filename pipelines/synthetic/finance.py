@@ -10,7 +10,7 @@ import pandas as pd
 from pipelines.synthetic.context import Context, TableOutput, chunked, defect_rows, iso_dates, money, year_start
 from pipelines.synthetic.finance_contracts import contracts_tables, subsidies_table
 from pipelines.synthetic.finance_tiers import Tiers, tiers_table
-from pipelines.synthetic.freetext import TRAVEL_PURPOSES
+from pipelines.synthetic.freetext import TRAVEL_PURPOSES, plant
 from pipelines.synthetic.hr_population import population
 from pipelines.synthetic.ref_finance import ACCOUNTS, DESTINATIONS
 from pipelines.synthetic.ref_geo import COMMUNES
@@ -110,7 +110,8 @@ def budget_lines(ctx: Context, tiers: Tiers) -> Iterator[pd.DataFrame]:
             frame = pd.DataFrame({
                 "exercice": year, "date_operation": iso_dates(date), "compte": accounts[a],
                 "code_destination": destination, "code_structure": structures[s], "id_tiers": third,
-                "libelle": labels[a], "montant_engage": engaged, "montant_paye": money(engaged * ratio),
+                "libelle": plant(ctx, "finance.lignes_budgetaires.libelle", labels[a], stream=f"{year}/{rows.start}"),
+                "montant_engage": engaged, "montant_paye": money(engaged * ratio),
             })
             _line_defects(rng, frame)
             frame.insert(0, "id_ligne", np.arange(next_id, next_id + n, dtype=np.int64))
@@ -166,4 +167,5 @@ def travel_table(ctx: Context) -> pd.DataFrame:
     frame["date_depart"] = iso_dates(frame["date_depart"].to_numpy())
     frame["date_retour"] = iso_dates(frame["date_retour"].to_numpy())
     frame.insert(0, "id_frais", np.arange(1, len(frame) + 1, dtype=np.int64))
+    frame["motif"] = plant(ctx, "finance.frais_deplacement.motif", frame["motif"].to_numpy())
     return frame

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.synthetic.context import Context, defect_rows, iso_dates, weighted, year_start
 from pipelines.synthetic.finance_tiers import Tiers
-from pipelines.synthetic.freetext import phone_spellings
+from pipelines.synthetic.freetext import phone_spellings, plant
 from pipelines.synthetic.identifiers import mobiles
 from pipelines.synthetic.people import draw_people
 from pipelines.synthetic.ref_finance import (
@@ -86,6 +86,7 @@ def contracts_tables(ctx: Context, tiers: Tiers) -> tuple[pd.DataFrame, pd.DataF
         10, "D")
     for column in ("date_notification", "date_publication_donnees"):
         marches[column] = iso_dates(marches[column].to_numpy())
+    marches["objet"] = plant(ctx, "finance.marches.objet", marches["objet"].to_numpy())
     return marches, pd.DataFrame(holders)
 
 
@@ -208,6 +209,8 @@ def subsidies_table(ctx: Context, tiers: Tiers) -> pd.DataFrame:
     out.loc[defect_rows(rng, len(out), 0.005), "pourcentage_subvention"] = 0.0
     for column in ("date_convention", "date_debut_versement", "date_fin_versement"):
         out[column] = iso_dates(out[column].to_numpy())
+    for column in ("objet", "conditions_versement"):
+        out[column] = plant(ctx, f"finance.subventions.{column}", out[column].to_numpy())
     return out
 
 

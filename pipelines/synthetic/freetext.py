@@ -5,12 +5,28 @@ purposes are where personal data hides in real systems: names, phone numbers
 in several spellings, e-mail addresses, even a NIR typed with spaces. The same
 texts also name buildings and streets after famous persons ("amphithéâtre
 Marie Curie"), which are public names and must survive anonymisation.
+
+Every free-text column of every system (``PLANTED`` below) also carries, on
+a few rows, persons the sources do not know (a parent, a contractor's
+contact, an external jury member, a landlord) in every written form, and
+e-mails, phones, NIR, INE, IBAN, RIB, personal addresses and dates of birth
+in every written form, beside non-personal look-alikes (eponyms on and off
+the steward's list, companies, functional contacts, the institution's site
+addresses): ``freetext_persons`` lists the forms. Structure and function
+labels get a name very rarely, the way a real label does ("... - secrétariat
+de Mme Garnier"). Each column draws from its own random stream, so the rest
+of the sources is the same with or without these texts; row counts never
+change.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
+from pipelines.synthetic.context import Context, some_rows
+from pipelines.synthetic.freetext_persons import UnknownPersons
 from pipelines.synthetic.ref_geo import PUBLIC_PLACES
 
 COMMENT_TEMPLATES: tuple[str, ...] = (
@@ -99,3 +115,92 @@ class _Blank(dict):
     def __getitem__(self, key: str) -> str:
         value = super().get(key)
         return "" if value is None else str(value)
+
+
+class Planting(NamedTuple):
+    """What one free-text column receives: texts appended to (or filling) a share of its rows."""
+
+    templates: tuple[str, ...]
+    share: float
+    limit: int | None = None  # the column's length in the schema
+
+
+# Placeholders are UnknownPersons' methods: {person} {contact} {civil} {email} {phone} {nir} {ine} {iban}
+# {rib} {address} {birth}, and the look-alikes {eponym} {prize} {company} {functional} {site}.
+PLANTED: dict[str, Planting] = {
+    "hr.structures.libelle": Planting((" - secrétariat de {civil}", " (accueil : {civil})"), 0.02, 200),
+    "hr.fonctions.libelle_fonction": Planting((" par intérim, en remplacement de {civil}",
+                                               " (suppléance : {civil})"), 0.01, 200),
+    "students.commentaires.texte": Planting((
+        "Entretien avec la mère de l'étudiant, {person}, joignable au {phone}.",
+        "Courrier du père ({person}) : nouvelle adresse {address}.",
+        "Hébergé chez {person}, {address}.",
+        "Pièces d'état civil vérifiées : {birth}, NIR {nir}.",
+        "Membre extérieur du jury de rattrapage : {person} ({email}).",
+        "Attestation de stage signée par le tuteur {person} ({company}).",
+        "Le propriétaire du logement, {person}, demande une attestation : {email}.",
+        "Remboursement des frais d'inscription sur le compte du parent : {iban}.",
+        "Coordonnées bancaires du garant : {rib}.",
+        "Personne à prévenir en cas d'urgence : {person}, {phone}.",
+        "Rendez-vous dans {eponym}, {contact}.",
+        "Dossier {ine} transmis au rectorat, {contact}.",
+        "Orientée vers la vie étudiante ({functional}) ; accueil au {site}.",
+        "Logement obtenu dans {eponym} avec l'aide de {company}.",
+    ), 0.06),
+    "students.inscriptions.commentaire_interne": Planting((
+        "Parent à contacter : {person}, {phone}.", "{ine} à vérifier.", "Adresse de correspondance : {address}.",
+        "{birth}, pièce d'identité reçue.", "Frais réglés par {person} (IBAN {iban}).",
+        "Dossier transmis par {email}.", "Dossier d'inscription, {contact}.", "Renseignements : {functional}.",
+    ), 0.005),
+    "finance.marches.objet": Planting((
+        "{contact}, {phone}", "à l'attention de {person}, {email}", "responsable technique chez {company} : {person}",
+        "expertise confiée à {person}, {address}", "RIB du sous-traitant {person} : {rib}",
+        "livraison au {site}, renseignements : {functional}", "réalisation par {company} pour {eponym}",
+    ), 0.05, 1000),
+    "finance.subventions.objet": Planting((
+        "projet porté par {person} ({email})", "{contact}, {phone}", "lauréats du {prize}, cérémonie dans {eponym}",
+        "coordination : {person}, {address}",
+    ), 0.04, 256),
+    "finance.subventions.conditions_versement": Planting((
+        "versement sur le compte du trésorier {person} : {iban}", "coordonnées bancaires : {rib}",
+        "{contact}, {phone}", "justificatifs à adresser à {person}, {address}", "pièces à envoyer : {functional}",
+    ), 0.04, 256),
+    "finance.lignes_budgetaires.libelle": Planting((
+        "remboursement {person}", "honoraires {person}", "loyer, propriétaire {person}",
+        "gratification stagiaire {person}, {birth}", "remboursement à {person}, IBAN {iban}",
+        "prestation {company}", "{prize}",
+    ), 0.005, 200),
+    "finance.frais_deplacement.motif": Planting((
+        "membre extérieur du jury : {person}", "hébergement chez {person}, {address}",
+        "accompagné de {person} ({phone})", "invité : {person}, {email}", "remise du {prize} dans {eponym}",
+    ), 0.02),
+}
+
+
+def plant(ctx: Context, column: str, texts: np.ndarray, candidates: np.ndarray | None = None,
+          stream: str = "") -> np.ndarray:
+    """``texts`` with ``PLANTED[column]`` written on a few rows (among ``candidates``, default all).
+
+    A planted text follows the existing one after " - " (or fills an empty
+    cell); when the column's length would be exceeded it replaces it, so no
+    value is ever cut in the middle. ``stream`` separates the random streams
+    of a table generated in several parts (a fiscal year of budget lines).
+    """
+    planting = PLANTED[column]
+    rng = ctx.rng(*column.split("."), "unknown_persons", stream)
+    persons = UnknownPersons(rng, ctx.seed)
+    out = np.asarray(texts, dtype=object).copy()
+    for row in some_rows(rng, len(out) if candidates is None else candidates, planting.share):
+        text = planting.templates[int(rng.integers(0, len(planting.templates)))].format_map(persons.fields())
+        base = out[row]
+        if not base:
+            text = text.lstrip(" -(").rstrip(")")
+            joined = text[0].upper() + text[1:]
+        elif text.startswith((" ", "(")):
+            joined = f"{base}{text}"
+        else:
+            joined = f"{base} - {text}"
+        if planting.limit is not None and len(joined) > planting.limit:
+            joined = (text[0].upper() + text[1:])[:planting.limit]
+        out[row] = joined
+    return out

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.synthetic.context import Context, TableOutput, defect_rows, iso_dates, some_rows, weighted, year_start
+from pipelines.synthetic.freetext import plant
 from pipelines.synthetic.hr_functions import functions_table, promotion_table
 from pipelines.synthetic.hr_population import Careers, Population, careers, population
 from pipelines.synthetic.hr_private import disability_table, pay_chunks, pay_rows_estimate, sick_leave_table
@@ -57,7 +58,7 @@ def structures_table(ctx: Context) -> pd.DataFrame:
     uai = uais(numbers)
     uai[0] = UNIVERSITY_UAI
     sites = [SITES[s.site] for s in STRUCTURES]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "code_structure": [s.code for s in STRUCTURES],
         "libelle": [s.label for s in STRUCTURES],
         "type_structure": [s.kind for s in STRUCTURES],
@@ -73,6 +74,10 @@ def structures_table(ctx: Context) -> pd.DataFrame:
         "date_fermeture": iso_dates(np.array([f"{s.closed}-12-31" if s.closed else "NaT" for s in STRUCTURES],
                                              dtype="datetime64[D]")),
     })
+    # Very rarely a service or department label names its secretary, as real referentials do.
+    offices = np.flatnonzero([s.kind in ("service", "departement") for s in STRUCTURES])
+    frame["libelle"] = plant(ctx, "hr.structures.libelle", frame["libelle"].to_numpy(), offices)
+    return frame
 
 
 def birth_places(rng: np.random.Generator, n: int, abroad: float) -> np.ndarray:

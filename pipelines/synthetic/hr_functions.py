@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.synthetic.context import Context, defect_rows, iso_dates, year_start
+from pipelines.synthetic.freetext import plant
 from pipelines.synthetic.hr_population import Population
 from pipelines.synthetic.ref_hr import COMPONENT_FUNCTIONS, CORPS, HEAD_OF, UNIVERSITY_FUNCTIONS, Function
 from pipelines.synthetic.ref_structures import COMPONENTS, OPEN
@@ -69,7 +70,9 @@ def functions_table(ctx: Context, pop: Population, agents: pd.DataFrame) -> pd.D
     # A few directory entries hidden at the holder's request or for internal roles.
     hidden = rng.random(len(frame)) < 0.02
     frame.loc[hidden, "visible_annuaire"] = False
-    return _with_defects(rng, frame)
+    frame = _with_defects(rng, frame)
+    frame["libelle_fonction"] = plant(ctx, "hr.fonctions.libelle_fonction", frame["libelle_fonction"].to_numpy())
+    return frame
 
 
 def _with_defects(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from pipelines.synthetic.context import (
     some_rows,
     year_start,
 )
-from pipelines.synthetic.freetext import COMMENT_TEMPLATES, INSCRIPTION_NOTES, fill
+from pipelines.synthetic.freetext import COMMENT_TEMPLATES, INSCRIPTION_NOTES, fill, plant
 from pipelines.synthetic.hr_population import population
 from pipelines.synthetic.identifiers import cat, mobiles, nirs
 from pipelines.synthetic.people import nir_places
@@ -67,7 +67,7 @@ def _inscriptions(ctx: Context, st: Students, frame: pd.DataFrame, student: np.n
                "email": cat(st.people.first_slug[who], ".", st.people.surname_slug[who], "@gmail.com")}
     notes = np.full(len(out), None, dtype=object)
     notes[noted] = fill(rng, INSCRIPTION_NOTES, None, persons)
-    out["commentaire_interne"] = notes
+    out["commentaire_interne"] = plant(ctx, "students.inscriptions.commentaire_interne", notes)
     # The same enrolment entered twice under two identifiers (a duplicate business key).
     dup = out.iloc[defect_rows(rng, len(out), 0.002)].copy()
     dup["id_inscription"] = np.arange(len(out) + 1, len(out) + 1 + len(dup), dtype=np.int64)
@@ -97,7 +97,7 @@ def comments_table(ctx: Context, coh: Cohorts, st: Students, frame: pd.DataFrame
     persons = _persons_of(ctx, st, who, rng)
     persons["date"] = iso_dates(moment.astype("datetime64[D]"))
     weights = np.ones(len(COMMENT_TEMPLATES))
-    text = fill(rng, COMMENT_TEMPLATES, weights, persons)
+    text = plant(ctx, "students.commentaires.texte", fill(rng, COMMENT_TEMPLATES, weights, persons))
     order = np.argsort(moment, kind="stable")
     return pd.DataFrame({
         "id_commentaire": np.arange(1, len(who) + 1, dtype=np.int64),
