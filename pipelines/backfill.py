@@ -21,23 +21,21 @@ ignores them: the backfill's own publication run is the only one.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 from sqlalchemy.engine import make_url
 
-from anonymisation.policy import load_catalogue
 from pipelines.definitions import build_definitions
-from pipelines.demo import dagster_instance
+from pipelines.demo import dagster_instance, opening_notes, steward_page, unreachable_systems
+from pipelines.home_lock import home_lock
 from pipelines.jobs import PUBLICATION_JOB, is_extraction
-from pipelines.runner import QUIET, RANGE_END, RANGE_START, RunFailed, RunSummary, _collect, _error_line
-from quality.index_page import build_index
+from pipelines.run_records import run_tags
+from pipelines.runner import QUIET, RANGE_END, RANGE_START, RunSummary, block_systems, dependencies, plan, record
 from resources.errors import ConfigurationError
 from resources.institution import SYSTEMS, Institution, load_institution
-from resources.sources import SourceDatabase
 
 BACKFILL_TAG = "opendata/backfill"  # "<from>-<to>", on every run of one backfill
 
@@ -49,10 +47,19 @@ class BackfillResult:
     institution: Institution
     tag: str
     summary: RunSummary
-    report: Path
+    report: Path | None = None
     ranges: dict[str, str] = field(default_factory=dict)  # extraction job -> "2024–2026"
-    new_versions: dict[str, str] = field(default_factory=dict)  # dataset -> version written
-    unchanged: list[str] = field(default_factory=list)  # datasets whose version online was kept
+    notes: list[str] = field(default_factory=list)  # lock recovered, killed runs closed, report not rebuilt
+
+    @property
+    def new_versions(self) -> dict[str, str]:
+        """Dataset -> version written."""
+        return self.summary.published
+
+    @property
+    def unchanged(self) -> list[str]:
+        """Datasets whose version online was kept."""
+        return self.summary.unchanged
 
 
 def missing_sources(institution: Institution) -> list[str]:
@@ -86,14 +93,14 @@ def years_in(job: dg.JobDefinition, first: int, last: int) -> list[str]:
 
 
 def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict[str, str],
-             summary: RunSummary, label: str) -> dg.ExecuteInProcessResult:
-    """One run of a job, recorded in the summary; a failed step (other than a blocking check) stops the backfill."""
-    result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET, raise_on_error=False)
-    summary.run_ids.append(result.run_id)
-    _collect(result, summary, label)
-    if not result.success and (error := _error_line(result)) is not None:
-        raise RunFailed(f"{job.name} (run {result.run_id}): {error}")
-    return result
+             summary: RunSummary, label: str, deps: Mapping[dg.AssetKey, frozenset[dg.AssetKey]]) -> None:
+    """One run of a job over the assets whose upstreams were materialised; a failure holds back only its own."""
+    selected = plan(job.asset_layer.selected_asset_keys, deps, summary)
+    if not selected:
+        return
+    result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET, raise_on_error=False,
+                                    asset_selection=selected)
+    record(result, selected, deps, summary, label)
 
 
 def _silent(message: str) -> None:
@@ -101,8 +108,12 @@ def _silent(message: str) -> None:
 
 
 def run_backfill(institution_name: str | None, first: int, last: int,
-                 announce: Callable[[str], None] = _silent) -> BackfillResult:
-    """Everything ``opendata backfill`` does; errors are OpenDataError with a one-line message."""
+                 announce: Callable[[str], None] = _silent, wait: float | None = None) -> BackfillResult:
+    """Everything ``opendata backfill`` does; errors before any run are OpenDataError with a one-line message.
+
+    A system that cannot be reached, or any step that fails, holds back only
+    the datasets built from it: the summary says which and why.
+    """
     if first > last:
         raise ConfigurationError(f"--from {first} is after --to {last}")
     institution = load_institution(institution_name)
@@ -113,34 +124,26 @@ def run_backfill(institution_name: str | None, first: int, last: int,
     if missing:
         raise ConfigurationError(f"source database file missing: {', '.join(missing)}; build the demo sources "
                                  "with `opendata demo`, or set the systems' URLs")
-    for system in SYSTEMS:  # fail in one line before any run starts
-        SourceDatabase(system=system, url=institution.sources[system].resolved_url()).check_reachable()
     defs = build_definitions(institution)
-    instance = dagster_instance()
-    result = BackfillResult(institution, f"{first}-{last}", RunSummary(), Path())
-    tags = {BACKFILL_TAG: result.tag}
     jobs = extraction_job_defs(defs)
     ranges = {job.name: years_in(job, first, last) for job in jobs}  # every range checked before any run
-    for job in jobs:
-        keys = ranges[job.name]
-        result.ranges[job.name] = label = f"{keys[0]}–{keys[-1]}"
-        announce(f"{job.name}: partitions {label}, one run")
-        _execute(job, instance, {**tags, RANGE_START: keys[0], RANGE_END: keys[-1]}, result.summary, label)
-    publication = defs.get_job_def(PUBLICATION_JOB)
-    announce(f"{PUBLICATION_JOB}: every dataset, from every year staged")
-    run = _execute(publication, instance, tags, result.summary, "no partition")
-    published = set()
-    for event in run.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        published.add(materialization.asset_key)
-        version, new = materialization.metadata.get("version"), materialization.metadata.get("new_version")
-        if version is not None and new is not None:
-            dataset = materialization.asset_key.path[-1]
-            if new.value:
-                result.new_versions[dataset] = version.value
-            else:
-                result.unchanged.append(dataset)
-    selected = publication.asset_layer.selected_asset_keys
-    result.summary.skipped += sorted(key.to_user_string() for key in selected if key not in published)
-    result.report = build_index(institution.reports_dir, dt.date.today(), load_catalogue())
+    with home_lock(institution.work_dir, f"opendata backfill --from {first} --to {last}", wait) as previous:
+        instance = dagster_instance()
+        result = BackfillResult(institution, f"{first}-{last}", RunSummary())
+        result.notes += opening_notes(instance, institution, previous)
+        unavailable = unreachable_systems(institution)
+        for reason in unavailable.values():
+            announce(f"unreachable: {reason}; its datasets are held back")
+        assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
+        deps = dependencies(assets)
+        block_systems(assets, unavailable, result.summary)
+        tags = {**run_tags(institution.id, "opendata backfill"), BACKFILL_TAG: result.tag}
+        for job in jobs:
+            keys = ranges[job.name]
+            result.ranges[job.name] = label = f"{keys[0]}–{keys[-1]}"
+            announce(f"{job.name}: partitions {label}, one run")
+            _execute(job, instance, {**tags, RANGE_START: keys[0], RANGE_END: keys[-1]}, result.summary, label, deps)
+        announce(f"{PUBLICATION_JOB}: every dataset whose sources were extracted, from every year staged")
+        _execute(defs.get_job_def(PUBLICATION_JOB), instance, tags, result.summary, "no partition", deps)
+        result.report = steward_page(institution, result.notes)
     return result

@@ -36,31 +36,43 @@ def main() -> None:
     warnings.filterwarnings("ignore", module="dagster")
 
 
+WAIT_HELP = ("Seconds to wait for another run on the same home to end before refusing "
+             "(default: $OPENDATA_LOCK_WAIT or 0, refuse at once).")
+
+
 @main.command(help="Build the demo sources if absent (SQLite, synthetic) and materialise every asset. "
-              "OPENDATA_HR_URL, OPENDATA_FINANCE_URL and OPENDATA_STUDENTS_URL point it at real databases.")
+              "OPENDATA_HR_URL, OPENDATA_FINANCE_URL and OPENDATA_STUDENTS_URL point it at real databases. "
+              "Publishes every dataset whose sources and checks succeeded; exits 1 if any was held back.")
 @click.option("--institution", default=None, help="Institution id or YAML path (default: $OPENDATA_INSTITUTION or demo).")
 @click.option("--years", default=4, show_default=True, type=click.IntRange(1, 40), help="Most recent yearly partitions to run.")
 @click.option("--rebuild-sources", is_flag=True, help="Regenerate the demo SQLite sources even if they exist.")
-def demo(institution: str | None, years: int, rebuild_sources: bool) -> None:
+@click.option("--wait", default=None, type=click.FloatRange(min=0), help=WAIT_HELP)
+def demo(institution: str | None, years: int, rebuild_sources: bool, wait: float | None) -> None:
     from pipelines.demo import run_demo
 
     try:
-        result = run_demo(institution, years, rebuild_sources, console)
+        result = run_demo(institution, years, rebuild_sources, console, wait=wait)
     except OpenDataError as exc:
         _fail(str(exc))
-    failed = _print_summary(result.institution, result.summary, result.report)
-    if failed:
-        sys.exit(1)
+    held_back = _print_summary(result.institution, result.summary, result.report, result.notes)
+    if held_back:
+        _fail(f"{held_back} dataset(s) held back (see 'held back' above); the others were published")
 
 
-def _print_summary(institution: Institution, summary: RunSummary, report: Path) -> list[str]:
-    """Rows per asset, checks, and where everything is; returns the blocking checks that failed."""
+def _print_summary(institution: Institution, summary: RunSummary, report: Path | None, notes: list[str]) -> int:
+    """Rows per asset, checks, datasets published, unchanged and held back (and why), where everything is.
+
+    Returns how many datasets were held back. Reasons name the failing step or
+    check, never a value.
+    """
     table = Table(title=f"{institution.name}: assets materialised")
     for column in ("asset", "partitions", "rows"):
         table.add_column(column, justify="right" if column == "rows" else "left")
     for key, rows in sorted(summary.rows.items()):
         table.add_row(key, summary.partitions[key], f"{rows:,}")
     console.print(table)
+    for note in notes:
+        console.print(f"Note: {note}")
     blocking = [n for n, s in summary.severities.items() if s == "ERROR"]
     failed = summary.failed_checks
     console.print(f"Blocking checks: {len(blocking) - len(failed)} passed, {len(failed)} failed")
@@ -68,11 +80,9 @@ def _print_summary(institution: Institution, summary: RunSummary, report: Path) 
         console.print(f"  [red]failed[/]: {name} (its dataset is not published; the version online is kept)")
     console.print(f"Source checks (warnings): {len(summary.severities) - len(blocking) - len(summary.warnings)} clean, "
                   f"{len(summary.warnings)} with findings")
-    if summary.skipped:
-        console.print(f"Not materialised (blocked upstream): {', '.join(summary.skipped)}")
     console.print(f"Staging (private, extracted tables): {institution.staging_dir}")
     console.print(f"Candidates (anonymised, awaiting publication): {institution.candidates_dir}")
-    console.print(f"Steward report: {report}")
+    console.print(f"Steward report: {report if report is not None else 'not rebuilt'}")
     console.print(f"Output store: {institution.store_dir}")
     console.print(f"DCAT catalogue: {institution.store_dir / 'catalog.ttl'}")
     settings = institution.datagouv
@@ -84,31 +94,39 @@ def _print_summary(institution: Institution, summary: RunSummary, report: Path) 
         console.print("data.gouv.fr (harvest channel): it harvests the DCAT catalogue at "
                       f"{institution.public_base_url}catalog.ttl")
     console.print(f"Dagster runs: {len(summary.run_ids)} (see them with `dagster dev`)")
-    return failed
+    versions = sorted(set(summary.published.values()))
+    console.print(f"Published: {len(summary.published)} new version(s) {', '.join(versions)}".rstrip()
+                  + f", {len(summary.unchanged)} unchanged (version online kept)")
+    held_back = summary.held_back
+    console.print(f"Held back: {len(held_back)} dataset(s)" + (" (the version online, if any, is kept)"
+                                                                  if held_back else ""), soft_wrap=True)
+    for dataset, why in held_back.items():
+        # soft_wrap: one line per dataset, whatever the terminal's width, so it can be grepped
+        console.print(f"  held back: {dataset}: {why}", soft_wrap=True, markup=False, highlight=False)
+    return len(held_back)
 
 
 @main.command(help="Extract a range of years again (academic and calendar years, one run per calendar), then "
-              "publish once from every year staged. Uses the sources the institution names; never generates them.")
+              "publish once from every year staged. Uses the sources the institution names; never generates them. "
+              "Publishes every dataset whose sources and checks succeeded; exits 1 if any was held back.")
 @click.option("--from", "first", required=True, type=int, help="First year of the range (a partition key, e.g. 2022).")
 @click.option("--to", "last", default=None, type=int, help="Last year of the range (default: the current year).")
 @click.option("--institution", default=None, help="Institution id or YAML path (default: $OPENDATA_INSTITUTION or demo).")
-def backfill(first: int, last: int | None, institution: str | None) -> None:
+@click.option("--wait", default=None, type=click.FloatRange(min=0), help=WAIT_HELP)
+def backfill(first: int, last: int | None, institution: str | None, wait: float | None) -> None:
     from pipelines.backfill import BACKFILL_TAG, run_backfill
 
     last = dt.date.today().year if last is None else last
     try:
         with console.status("Running the backfill"):
-            result = run_backfill(institution, first, last, announce=console.print)
+            result = run_backfill(institution, first, last, announce=console.print, wait=wait)
     except OpenDataError as exc:
         _fail(str(exc))
-    failed = _print_summary(result.institution, result.summary, result.report)
     ranges = ", ".join(f"{job} {label}" for job, label in result.ranges.items())
     console.print(f"Backfill {result.tag}: {ranges}; one publication run (runs tagged {BACKFILL_TAG}={result.tag})")
-    versions = sorted(set(result.new_versions.values()))
-    console.print(f"Published: {len(result.new_versions)} new version(s) {', '.join(versions)}".rstrip()
-                  + f", {len(result.unchanged)} unchanged (version online kept)")
-    if failed:
-        _fail(f"{len(failed)} blocking check(s) failed: {', '.join(failed)}; those datasets were not published")
+    held_back = _print_summary(result.institution, result.summary, result.report, result.notes)
+    if held_back:
+        _fail(f"{held_back} dataset(s) held back (see 'held back' above); the others were published")
 
 
 @main.command(help="Fill a system's synthetic source tables into any SQLAlchemy URL (seeded, deterministic).")

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.engine import make_url
 
 from anonymisation.policy import load_catalogue
 from pipelines.definitions import build_definitions
+from pipelines.home_lock import Holder, home_lock
+from pipelines.run_records import fail_killed_runs, open_instance, run_tags
 from pipelines.runner import RunSummary, materialize_all
 from quality.index_page import build_index
+from resources.errors import OpenDataError
 from resources.institution import SYSTEMS, Institution, load_institution, opendata_home
 from resources.sources import SourceDatabase
 
@@ -24,18 +28,22 @@ class DemoResult:
     institution: Institution
     summary: RunSummary
     generated: list[str]
-    report: Path
+    report: Path | None
+    notes: list[str] = field(default_factory=list)  # lock recovered, killed runs closed, report not rebuilt
 
 
 def dagster_instance() -> dg.DagsterInstance:
-    """The persistent instance under ``DAGSTER_HOME`` (default ``<OPENDATA_HOME>/.dagster``), so `dagster dev` shows the demo's runs."""
+    """The persistent instance under ``DAGSTER_HOME`` (default ``<OPENDATA_HOME>/.dagster``), so `dagster dev` shows the demo's runs.
+
+    A damaged run database fails here in one line naming the file (``pipelines.run_records``).
+    """
     home = Path(os.environ.get("DAGSTER_HOME") or opendata_home() / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
     if not settings.exists():
         settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
-    return dg.DagsterInstance.get()
+    return open_instance(home)
 
 
 def ensure_demo_sources(institution: Institution, console: Console, rebuild: bool = False) -> list[str]:
@@ -64,19 +72,60 @@ def ensure_demo_sources(institution: Institution, console: Console, rebuild: boo
     return generated
 
 
-def run_demo(institution_name: str | None, last_years: int, rebuild: bool, console: Console) -> DemoResult:
-    """Everything ``opendata demo`` does; errors are OpenDataError with a one-line message."""
+def unreachable_systems(institution: Institution) -> dict[str, str]:
+    """Each system that cannot be reached, with the one-line reason (never a password)."""
+    unavailable = {}
+    for system in SYSTEMS:
+        try:
+            SourceDatabase(system=system, url=institution.sources[system].resolved_url()).check_reachable()
+        except OpenDataError as exc:
+            unavailable[system] = str(exc)
+    return unavailable
+
+
+def opening_notes(instance: dg.DagsterInstance, institution: Institution,
+                  previous: Holder | None) -> list[str]:
+    """Close the runs a killed holder left STARTED; say what was recovered."""
+    notes = []
+    if previous is not None:
+        notes.append(f"recovered the lock of {previous.describe()}, which ended without releasing it")
+    closed = fail_killed_runs(instance, institution.id)
+    if closed:
+        notes.append(f"marked failed {len(closed)} run(s) left started by a killed process: {', '.join(closed)}")
+    return notes
+
+
+def steward_page(institution: Institution, notes: list[str]) -> Path | None:
+    """The day's steward page, rebuilt; a failure to write it is a note, not the end of the summary."""
+    try:
+        return build_index(institution.reports_dir, dt.date.today(), load_catalogue())
+    except (OpenDataError, OSError) as exc:
+        notes.append(f"the steward page could not be rebuilt ({type(exc).__name__})")
+        return None
+
+
+def run_demo(institution_name: str | None, last_years: int, rebuild: bool, console: Console,
+             wait: float | None = None) -> DemoResult:
+    """Everything ``opendata demo`` does; errors before any run are OpenDataError with a one-line message.
+
+    A system that cannot be reached, or any step that fails, holds back only
+    the datasets built from it: the summary says which and why.
+    """
     institution = load_institution(institution_name)
-    generated = ensure_demo_sources(institution, console, rebuild)
-    for system in SYSTEMS:  # fail in one line before any run starts
-        SourceDatabase(system=system, url=institution.sources[system].resolved_url()).check_reachable()
-    defs = build_definitions(institution)
-    instance = dagster_instance()
+    with home_lock(institution.work_dir, "opendata demo", wait) as previous:
+        instance = dagster_instance()
+        notes = opening_notes(instance, institution, previous)
+        generated = ensure_demo_sources(institution, console, rebuild)
+        unavailable = unreachable_systems(institution)
+        for reason in unavailable.values():
+            console.print(f"[red]unreachable[/]: {escape(reason)}; its datasets are held back")
+        defs = build_definitions(institution)
 
-    def announce(label: str, count: int) -> None:
-        console.print(f"Materialising {count} asset(s), partitions {label}")
+        def announce(label: str, count: int) -> None:
+            console.print(f"Materialising {count} asset(s), partitions {label}")
 
-    with console.status("Running the pipeline"):
-        summary = materialize_all(defs, instance, last_years, on_run=announce)
-    report = build_index(institution.reports_dir, dt.date.today(), load_catalogue())
-    return DemoResult(institution, summary, generated, report)
+        with console.status("Running the pipeline"):
+            summary = materialize_all(defs, instance, last_years, on_run=announce,
+                                      tags=run_tags(institution.id, "opendata demo"), unavailable=unavailable)
+        report = steward_page(institution, notes)
+    return DemoResult(institution, summary, generated, report, notes)
