@@ -15,7 +15,7 @@ import dagster as dg
 from assets.checks import outcome_result
 from assets.partitions import YearPartitions
 from quality.checks import check_source, has_source_suite
-from quality.ledger import record_outcome
+from quality.ledger import SourceNotice, record_outcome, record_source_notice
 from quality.source_suites import source_rules
 from quality.suite import Outcome
 from resources.contracts import SystemContract, TableContract
@@ -75,22 +75,30 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions, refresh:
     )
     def _extract(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         years = [int(key) for key in context.partition_keys] if partitions_def else None
+        bounds = _bounds(partitions_def)
         db = getattr(context.resources, resource_key)
         try:
-            result = extract_table(db, context.resources.staging, table, years, context.run.run_id)
+            result = extract_table(db, context.resources.staging, table, years, context.run.run_id, bounds)
         except SourceUnavailableError:
             raise  # a database down for the night: the job's retry policy tries again later
         except OpenDataError as exc:
             # A missing column or a value that breaks the contract will not mend by
             # itself: no retry. Our messages name table, column and rule, never a value.
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
-        if result.drift:
-            context.log.warning(
-                f"{table.system}.{table.name}: {len(result.drift)} source column(s) not in the contract, "
-                f"not extracted: {', '.join(result.drift)}"
-            )
+        except Exception as exc:
+            # Any other library's message may quote a source value: Dagster's event log gets its type only.
+            raise dg.Failure(description=f"{table.system}.{table.name}: extraction failed ({type(exc).__name__}; "
+                                         "message withheld, it may quote a value) (rule: extraction)",
+                             allow_retries=False) from None
+        for line in result.notices():
+            context.log.warning(line)
+        reports = Path(context.resources.candidates.reports)
+        record_source_notice(reports, dt.date.today(), SourceNotice(
+            f"{table.system}.{table.name}", result.drift, result.outside_range, list(result.range or ()), context.run.run_id))
         context.log.info(f"{table.system}.{table.name}: {result.rows} rows in {result.seconds:.1f} s")
         check_results = [_source_check(context, table, refresh)] if checks else []
+        if not checks and result.notices():
+            refresh(reports, dt.date.today())  # the steward page shows the notice at once
         if partitions_def is None:
             return dg.MaterializeResult(metadata=extraction_metadata(result, table, result.rows), check_results=check_results)
         # A run may cover several years: each partition gets its own row count.
@@ -100,6 +108,14 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions, refresh:
         return dg.MaterializeResult(check_results=check_results)
 
     return _extract
+
+
+def _bounds(partitions_def: dg.PartitionsDefinition | None) -> tuple[int, int] | None:
+    """First and last year of a yearly partitions definition (the year in progress included)."""
+    if partitions_def is None:
+        return None
+    keys = partitions_def.get_partition_keys()
+    return (int(keys[0]), int(keys[-1])) if keys else None
 
 
 def _source_check(context: dg.AssetExecutionContext, table: TableContract, refresh: Refresh) -> dg.AssetCheckResult:
@@ -139,5 +155,6 @@ def extraction_metadata(result: ExtractionResult, table: TableContract, rows: in
         "rows_in_run": dg.MetadataValue.int(result.rows),
         "batches": dg.MetadataValue.int(result.batches),
         "schema_drift": dg.MetadataValue.json(result.drift),
+        "rows_outside_partitions": dg.MetadataValue.int(result.outside_range or 0),
         "columns_left_in_source": dg.MetadataValue.int(len(table.columns) - len(table.extracted_columns)),
     }

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from anonymisation.policy import Policy
 from quality.engine import docs_index, locked
-from quality.ledger import Publication, history, outcomes, publications
+from quality.incidents import incidents
+from quality.ledger import Publication, SourceNotice, history, outcomes, publications, source_notices
 from quality.suite import Outcome
 from resources.files import write_text_atomic
+from resources.integrity import Incident
 
 TREND_POINTS = 30
 # Blocking checks of an open dataset: (prefix of its outcome in the ledger, what the steward reads).
@@ -40,8 +42,9 @@ def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Pa
     """Write the day's index page (and the top-level pointer to it); returns its path."""
     day_folder = reports / day.isoformat()
     found, published, past = outcomes(reports, day), publications(reports, day), history(reports)
-    sections = [_summary(catalogue, found, published), _datasets(day_folder, catalogue, found, published, past),
-                _sources(day_folder, found, catalogue)]
+    sections = [_summary(catalogue, found, published), _store_incidents(incidents(reports, day)),
+                _datasets(day_folder, catalogue, found, published, past),
+                _sources(day_folder, found, catalogue), _source_notices(source_notices(reports, day))]
     gx_home = docs_index(day_folder)
     gx_link = (f'<p>Rapports Great Expectations détaillés: <a href="{e(os.path.relpath(gx_home, day_folder))}">Data Docs du jour</a>.</p>'
                if gx_home.is_file() else "")
@@ -55,6 +58,18 @@ def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Pa
             f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><meta http-equiv='refresh' content='0; url={day.isoformat()}/index.html'>"
             f"<title>Rapport qualité</title></head><body><a href='{day.isoformat()}/index.html'>Rapport du {day}</a></body></html>")
     return path
+
+
+def _store_incidents(found: list[Incident]) -> str:
+    """Files of the store that no longer matched their checksums today, and what was done (names, never contents)."""
+    if not found:
+        return ""
+    rows = "".join(f"<tr><td><code>{e(i.dataset)}</code></td><td><code>{e(i.folder)}/{e(i.file)}</code></td>"
+                   f"<td class='ko'>{e(i.problem)}</td><td>{e(i.action)}</td></tr>" for i in found)
+    head = "<tr><th>Jeu de données</th><th>Fichier</th><th>Écart constaté</th><th>Action</th></tr>"
+    return (f"<h2 id='incidents'>Incidents d'intégrité du magasin</h2><p class='ko'>Des fichiers publiés ne "
+            f"correspondaient plus à leurs sommes de contrôle: à examiner (accès au serveur, disque).</p>"
+            f"<table>{head}{rows}</table>")
 
 
 def _status(outcome: Outcome | None) -> str:
@@ -115,6 +130,21 @@ def _sources(day_folder: Path, found: dict[str, Outcome], catalogue: dict[str, P
                     f"<td>{_status(outcome)}{_docs_links(outcome)}{_failures(outcome)}</td><td>{e(', '.join(users) or '—')}</td></tr>")
     head = "<tr><th>Table source</th><th>Lignes contrôlées</th><th>Mise en qualité</th><th>Jeux qui l'utilisent</th></tr>"
     return f"<h2>Tables sources (mise en qualité)</h2><table>{head}{''.join(rows)}</table>"
+
+
+def _source_notices(notices: dict[str, SourceNotice]) -> str:
+    """New source columns (names only: never read) and rows no partition covers (a count), per source table."""
+    if not notices:
+        return ""
+    rows = "".join(
+        f"<tr id='notice-{e(n.target)}'><td><code>{e(n.target)}</code></td>"
+        f"<td>{e(', '.join(n.new_columns)) or '—'}</td>"
+        f"<td>{f'{n.outside_range:,} (hors {n.range[0]}–{n.range[1]} ou sans année)' if n.outside_range else '—'}</td></tr>"
+        for n in notices.values())
+    head = "<tr><th>Table source</th><th>Nouvelles colonnes (non lues)</th><th>Lignes hors des partitions (non extraites)</th></tr>"
+    return (f"<h2>Écarts des sources au contrat</h2><p class='warn'>À examiner avec les propriétaires des sources: "
+            f"une nouvelle colonne n'est pas lue tant que le contrat ne la décrit pas; une ligne hors des partitions "
+            f"n'est publiée nulle part.</p><table>{head}{rows}</table>")
 
 
 def _blocking(checks: list[tuple[str, Outcome | None]]) -> str:

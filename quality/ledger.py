@@ -4,6 +4,8 @@ Layout under the reports folder (docs/layout.md):
 
 - ``<day>/quality/<suite>.json``: the latest outcome of each suite that day;
 - ``<day>/publication/<dataset>.json``: whether the dataset was published;
+- ``<day>/sources/<system>.<table>.json``: new source columns (names) and
+  rows outside the partition range (a count) met by the extraction;
 - ``history.jsonl``: one line per suite outcome and per publication decision,
   for the trend charts (row counts and failed checks over time).
 
@@ -37,6 +39,21 @@ class Publication:
     run_id: str = ""
 
 
+@dataclass
+class SourceNotice:
+    """What the extraction of one source table must tell the operator: names and counts, never values."""
+
+    target: str  # "system.table"
+    new_columns: list[str]  # source columns the contract does not know (never read)
+    outside_range: int | None  # rows no partition covers (a year 2090, no year at all)
+    range: list[int]  # [first, last] partition year, empty for a reference table
+    run_id: str = ""
+
+    @property
+    def noteworthy(self) -> bool:
+        return bool(self.new_columns or self.outside_range)
+
+
 def _append_history(reports: Path, line: dict) -> None:
     with locked(reports):
         with open(reports / HISTORY, "a", encoding="utf-8") as handle:
@@ -64,6 +81,24 @@ def record_publication(reports: Path, day: dt.date, publication: Publication) ->
         "kind": "publication", "target": publication.dataset, "rows": publication.rows, "published": publication.published,
     })
     return path
+
+
+def record_source_notice(reports: Path, day: dt.date, notice: SourceNotice) -> Path:
+    """Keep the latest notice of a source table for the day's report (a re-run replaces it)."""
+    path = reports / day.isoformat() / "sources" / f"{notice.target}.json"
+    write_text_atomic(path, json.dumps(asdict(notice), ensure_ascii=False, indent=1))
+    return path
+
+
+def source_notices(reports: Path, day: dt.date) -> dict[str, SourceNotice]:
+    """The day's source notices worth reading (new columns, rows outside the partitions), by table."""
+    folder = reports / day.isoformat() / "sources"
+    found = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        notice = SourceNotice(**json.loads(path.read_text(encoding="utf-8")))
+        if notice.noteworthy:
+            found[notice.target] = notice
+    return found
 
 
 def outcomes(reports: Path, day: dt.date) -> dict[str, Outcome]:

@@ -27,3 +27,28 @@ class SchemaDriftError(OpenDataError):
 
 class ContractViolationError(OpenDataError):
     """Extracted values do not fit the type the contract gives their column."""
+
+
+class InvalidTextError(ContractViolationError):
+    """A text value is not valid UTF-8: names system, table, column and row position, never the value.
+
+    ``row`` counts from 0 within the batch where the value was found; the
+    extraction adds the rows already staged and the partition (``located``).
+    """
+
+    def __init__(self, system: str, table: str, column: str, row: int, partition: str | None = None) -> None:
+        self.system, self.table, self.column, self.row, self.partition = system, table, column, row, partition
+        where = f", partition {partition}" if partition else ""
+        super().__init__(
+            f"{system}.{table}.{column}: row {row + 1:,}{where} (in the source's order) is not valid UTF-8 text; "
+            "the value is not shown (rule: contract text encoding). Correct it at the source or read the column "
+            "with its real encoding in a source view."
+        )
+
+    def located(self, rows_before: int, partition: str | None) -> InvalidTextError:
+        """The same error, its row counted from the start of the partition's stream."""
+        return InvalidTextError(self.system, self.table, self.column, rows_before + self.row, partition)
+
+
+class StagingError(OpenDataError):
+    """The private staging area could not be written or read (full disk, damaged file)."""

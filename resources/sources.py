@@ -8,6 +8,7 @@ transactions with ``SET TRANSACTION READ ONLY``.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from urllib.parse import quote
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from resources.streaming import (
 )
 
 _PG_READ_ONLY = "-c default_transaction_read_only=on"
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
 # ADBC sizes PostgreSQL batches in bytes: about 40 bytes per configured row
 # (100,000 rows -> 4 MB batches, measured faster than 16-20 MB ones).
 _PG_BYTES_PER_ROW = 40
@@ -75,6 +77,8 @@ class SourceDatabase(dg.ConfigurableResource):
         password = make_url(self.url).password
         if password:
             reason = reason.replace(str(password), "***")
+        # Drivers quote the offending value ("invalid input syntax for type integer: "<value>""): masked.
+        reason = _QUOTED.sub(lambda m: m.group(0)[0] * 2, reason)
         return f"{self.system} source database is unreachable at {self.safe_url}: {reason}"
 
     def source_columns(self, table: TableContract) -> dict[str, str]:
@@ -146,6 +150,8 @@ def _adbc_errors(db: SourceDatabase, batches: Iterator[pa.RecordBatch]) -> Itera
         raise SourceUnavailableError(db._unreachable(exc)) from None
     except adbc_driver_manager.Error as exc:
         raise SourceUnavailableError(f"{db.system} source database refused the extraction query: {type(exc).__name__}") from None
+    except (OSError, pa.ArrowException) as exc:  # an error met while streaming (libpq's, through Arrow)
+        raise SourceUnavailableError(db._unreachable(exc)) from None
 
 
 def _connectorx_errors(db: SourceDatabase, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

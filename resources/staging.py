@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
+from resources.errors import StagingError
+
 KEEP_RUNS = 2
 MANIFEST = "_manifest.json"
 DATA_FILE = "data.parquet"
@@ -75,23 +77,37 @@ def prune_runs(parent: Path, runs: list[Path], keep: int) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+@contextmanager
+def staging_errors(where: str, step: str) -> Iterator[None]:
+    """Re-raise Arrow and file-system errors of ``step`` as ours, naming the table (Arrow's text may quote a value)."""
+    try:
+        yield
+    except (pa.ArrowException, OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise StagingError(f"{where}: {step} failed ({reason}) (rule: staging)") from None
+
+
 class StagedWriter:
     """Appends Arrow batches to one staged Parquet file and counts them."""
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
+    def __init__(self, path: Path, schema: pa.Schema, where: str = "staging") -> None:
         self.path = path
+        self.where = where
         self.rows = 0
         self.batches = 0
-        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+        with staging_errors(where, "opening the staged file"):
+            self._writer = pq.ParquetWriter(path, schema, compression="zstd")
 
     def write(self, batch: pa.RecordBatch) -> None:
-        self._writer.write_batch(batch)
+        with staging_errors(self.where, "writing to staging"):
+            self._writer.write_batch(batch)
         self.rows += batch.num_rows
         self.batches += 1
 
     def close(self) -> None:
-        self._writer.close()
-        os.chmod(self.path, 0o600)
+        with staging_errors(self.where, "closing the staged file"):
+            self._writer.close()
+            os.chmod(self.path, 0o600)
 
 
 class StagingArea(dg.ConfigurableResource):
@@ -108,7 +124,8 @@ class StagingArea(dg.ConfigurableResource):
         """Write one run of one partition atomically; on any error nothing is left behind."""
         parent = self.partition_dir(system, table, partition)
         with atomic_run_dir(parent, Path(self.root), run_id) as run:
-            writer = StagedWriter(run.tmp / DATA_FILE, schema)
+            where = f"{system}.{table}" + (f", partition {partition}" if partition else "")
+            writer = StagedWriter(run.tmp / DATA_FILE, schema, where)
             yield writer
             writer.close()
             manifest = {"rows": writer.rows, "batches": writer.batches, "run_id": run_id, "written_at": run.stamp}

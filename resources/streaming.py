@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from resources.contracts import PartitionSpec, TableContract
-from resources.errors import ContractViolationError
+from resources.errors import ContractViolationError, InvalidTextError
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,19 @@ def _partition_filter(spec: PartitionSpec, cols: dict[str, sa.ColumnClause], win
     # period: a situation counts in every year its [start, end] overlaps; an open end runs on.
     end_column = cols[spec.end_column]
     return sa.and_(column < end, sa.or_(end_column.is_(None), end_column >= start))
+
+
+def outside_range_filter(spec: PartitionSpec, cols: dict[str, sa.ColumnClause], first: int, last: int) -> sa.ColumnElement:
+    """Rows that no partition from ``first`` to ``last`` selects (``_partition_filter`` of every year is false)."""
+    column = cols[spec.column]
+    if spec.mode == "year":
+        return sa.or_(column.is_(None), column < sa.literal(first, sa.Integer), column > sa.literal(last, sa.Integer))
+    start = sa.literal(year_window(spec.kind, first).start, sa.Date)
+    end = sa.literal(year_window(spec.kind, last).end, sa.Date)
+    if spec.mode == "date":
+        return sa.or_(column.is_(None), column < start, column >= end)
+    end_column = cols[spec.end_column]
+    return sa.or_(column.is_(None), column >= end, sa.and_(end_column.is_not(None), end_column < start))
 
 
 # ADBC's SQLite driver infers each column's type from its first rows, and
@@ -170,6 +183,10 @@ def conform(batch: pa.RecordBatch, table: TableContract) -> pa.RecordBatch:
         column = batch.column(field.name)
         if isinstance(column.type, pa.BaseExtensionType):
             column = column.storage  # e.g. PostgreSQL NUMERIC arrives as an opaque string
+        if pa.types.is_string(field.type):
+            bad = first_invalid_utf8(column)
+            if bad is not None:
+                raise InvalidTextError(table.system, table.name, field.name, bad)
         try:
             arrays.append(_cast(column, field.type))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
@@ -178,6 +195,36 @@ def conform(batch: pa.RecordBatch, table: TableContract) -> pa.RecordBatch:
                 f"do not fit the contract type {field.type} (rule: contract type)"
             ) from None
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+# Drivers hand text over as bytes without checking them: SQLite stores any
+# bytes in a TEXT column, MariaDB's binary columns arrive as binary. Invalid
+# UTF-8 staged as text would break every later reader, whose error quotes the
+# value: it is stopped here, where its row can still be named.
+def first_invalid_utf8(column: pa.Array) -> int | None:
+    """Index of the first value of a text or binary column that is not valid UTF-8, or None."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        try:
+            column.validate(full=True)  # Arrow's own UTF-8 check, vectorised
+            return None
+        except pa.ArrowInvalid:
+            raw = column.view(pa.large_binary() if pa.types.is_large_string(column.type) else pa.binary())
+    elif pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+        try:
+            pc.cast(column, pa.large_string() if pa.types.is_large_binary(column.type) else pa.string())
+            return None
+        except pa.ArrowInvalid:
+            raw = column
+    else:
+        return None
+    # Only on failure, once: find the row, never keep or show the bytes.
+    for index, value in enumerate(raw.to_pylist()):
+        if value is not None:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                return index
+    return None
 
 
 def _cast(column: pa.Array, target: pa.DataType) -> pa.Array:
