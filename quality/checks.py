@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from anonymisation.policy import Policy
-from quality.engine import publish_docs, validate
+from quality.engine import QualityError, publish_docs, validate
 from quality.ledger import record_outcome
 from quality.open_suites import Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
@@ -29,8 +31,18 @@ from resources.contracts import TableContract
 from resources.staging import MANIFEST, StagingArea
 
 
+@contextmanager
+def reading(target: str, what: str, rule: str) -> Iterator[None]:
+    """Arrow's and pandas' errors while reading a file to check, as ours: their text may quote a value."""
+    try:
+        yield
+    except (pa.ArrowException, OSError, UnicodeError, ValueError, TypeError) as exc:
+        raise QualityError(f"{target}: reading {what} failed ({type(exc).__name__}) (rule: suite {rule})") from None
+
+
 def has_source_suite(table: TableContract) -> bool:
-    return bool(source_rules(table.system).get(table.name))
+    """A table has a source suite if its YAML lists rules or its contract names a key (checked not null)."""
+    return bool(source_rules(table.system).get(table.name)) or bool(table.key)
 
 
 def _reference_reader(staging: StagingArea):
@@ -39,13 +51,14 @@ def _reference_reader(staging: StagingArea):
         path = staging.latest(system, table)
         if path is None:
             raise NothingStagedError(f"{target}: nothing staged yet (rule: extract the reference before checking against it)")
-        return pq.read_table(path, columns=[key]).column(key).to_pylist()
+        with reading(target, f"its key {key}", "references"):
+            return pq.read_table(path, columns=[key]).column(key).to_pylist()
 
     return read
 
 
 def source_suite_for(table: TableContract, staging: StagingArea) -> Suite:
-    return source_suite(table, source_rules(table.system)[table.name], _reference_reader(staging))
+    return source_suite(table, source_rules(table.system).get(table.name, ()), _reference_reader(staging))
 
 
 def check_source(table: TableContract, staging: StagingArea, partitions: list[str] | None, run_id: str,
@@ -59,8 +72,9 @@ def check_source(table: TableContract, staging: StagingArea, partitions: list[st
         path = staging.latest(table.system, table.name, partition)
         if path is None:
             continue
-        frame = for_validation(pq.read_table(path, columns=columns))
         batch = partition or "reference"
+        with reading(suite.target, f"the staged partition {batch}", suite.name):
+            frame = for_validation(pq.read_table(path, columns=columns))
         outcome, result = validate(frame, suite, batch)
         outcome.docs = [publish_docs(day_folder, suite, result, run_id[:8], batch)]
         if total is None:
@@ -104,7 +118,8 @@ def published_shape(policy: Policy, published: Path | None) -> tuple[int | None,
     year = year_column(policy)
     if year is None:
         return pq.ParquetFile(published).metadata.num_rows, ()
-    counts = pd.read_parquet(published, columns=[year])[year].value_counts()
+    with reading(policy.dataset, "the version online", f"open.{policy.dataset}"):
+        counts = pd.read_parquet(published, columns=[year])[year].value_counts()
     return int(counts.sum()), tuple(sorted((int(y), int(n)) for y, n in counts.items()))
 
 
@@ -112,7 +127,8 @@ def check_open(policy: Policy, candidate: Path, expect: Expectations, run_id: st
                extra: tuple[Finding, ...] = ()) -> Outcome:
     """Validate a candidate file against its dataset's blocking suite (plus findings made elsewhere, e.g. schemas)."""
     suite = open_suite(policy, expect)
-    frame = pd.read_parquet(candidate)
+    with reading(policy.dataset, "the candidate file", suite.name):
+        frame = pd.read_parquet(candidate)
     outcome, result = validate(frame, suite, policy.dataset)
     outcome.findings += list(extra)
     outcome.docs = [publish_docs(reports / day.isoformat(), suite, result, run_id[:8], policy.dataset)]

@@ -10,7 +10,8 @@ usage analytics are off.
 Data Docs: each day's report folder holds a small GX file project whose
 validation store receives the scrubbed results; its pages are rendered there
 (``<reports>/<day>/gx/``). Several steps may write at once: a file lock
-serialises them.
+serialises them. A re-run the same day replaces a suite's result and page for
+each batch it validates again: the folder does not grow run after run.
 """
 
 from __future__ import annotations
@@ -218,8 +219,9 @@ def publish_docs(day_folder: Path, suite: Suite, result: Any, run_name: str, bat
         ValidationResultIdentifier,
     )
 
-    with locked(day_folder):
+    with locked(day_folder), _docs_errors(suite):
         context = _docs_context(day_folder)
+        _forget_earlier(day_folder, suite.name, batch.replace("/", "_"))
         context.suites.add_or_update(gx.ExpectationSuite(name=suite.name, expectations=[
             e.configuration.to_domain_obj() if hasattr(e, "configuration") else e for e in gx_suite(suite).expectations]))
         run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
@@ -235,6 +237,42 @@ def publish_docs(day_folder: Path, suite: Suite, result: Any, run_name: str, bat
     return str(Path(url.removeprefix("file://")).relative_to(day_folder))
 
 
+@contextmanager
+def _docs_errors(suite: Suite) -> Iterator[None]:
+    """GX's errors while storing or rendering a page, as ours (the result is scrubbed; its texts are not kept)."""
+    try:
+        yield
+    except OpenDataError:
+        raise
+    except Exception as exc:
+        raise QualityError(f"{suite.target}: the Data Docs page could not be written ({type(exc).__name__}) "
+                           f"(rule: suite {suite.name})") from None
+
+
+def _forget_earlier(day_folder: Path, suite: str, batch: str) -> None:
+    """Delete the earlier results and pages of this suite and batch that day: a re-run replaces them.
+
+    Kept, every re-run added a result and a page, and GX re-renders its index
+    from all of them: a day's folder grew by ~170 files a run and each run
+    was slower than the one before.
+    """
+    site = _site_root(day_folder)
+    validations = day_folder / DOCS_FOLDER / "gx" / "uncommitted" / "validations"
+    folder = validations.joinpath(*suite.split("."))
+    for stored in list(folder.glob(f"*/*/{batch}.json")) if folder.is_dir() else []:
+        relative = stored.relative_to(validations)
+        page = (site / "validations" / relative).with_suffix(".html")
+        for path in (stored, page):
+            path.unlink(missing_ok=True)
+            for parent in (path.parent, path.parent.parent):  # <run_time>/, then <run_name>/, once empty
+                if parent.is_dir() and not any(parent.iterdir()):
+                    parent.rmdir()
+
+
+def _site_root(day_folder: Path) -> Path:
+    return day_folder / DOCS_FOLDER / "gx" / "uncommitted" / "data_docs" / "local_site"
+
+
 def docs_index(day_folder: Path) -> Path:
     """The GX Data Docs home page of a day's report folder."""
-    return day_folder / DOCS_FOLDER / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    return _site_root(day_folder) / "index.html"

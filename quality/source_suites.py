@@ -8,7 +8,8 @@ Expectations rules. Severity WARN: the findings inform the source's owners
 and never block publication (the open-dataset suites do that).
 
 A rule may only read columns the extraction reads, and only row-level
-expectations touch a personal column (``Suite.check_privacy``).
+expectations touch a personal column (``Suite.check_privacy``). Every column
+of the contract's key gets a not-null rule, written in the YAML or not.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def source_suite(table: TableContract, rules: tuple[dict, ...], references: Refe
     built: list[Rule] = []
     for raw in rules:
         built += _rules(name, raw, references)
+    built += key_rules(table, built)
     suite = Suite(name, target, "WARN", tuple(built))
     extracted = {c.name for c in table.extracted_columns}
     for column in suite.columns():
@@ -68,6 +70,18 @@ def source_suite(table: TableContract, rules: tuple[dict, ...], references: Refe
             raise SuiteError(f"{name}: rule references on personal column {raw['column']} would store its values "
                              "(rule: references only on non-personal codes)")
     return suite
+
+
+def key_rules(table: TableContract, rules: list[Rule]) -> list[Rule]:
+    """A not-null rule for each column of the contract's key that no unconditional not-null rule covers yet.
+
+    A row without its key cannot be joined, deduplicated or withheld on
+    request: it is a finding even where the suite's author forgot to say so.
+    """
+    covered = {r.kwargs["column"] for r in rules
+               if r.expectation == "ExpectColumnValuesToNotBeNull" and not r.kwargs.get("row_condition")}
+    return [Rule("ExpectColumnValuesToNotBeNull", {"column": column}, f"{column} (clé de la table) est renseigné.")
+            for column in table.key if column not in covered]
 
 
 def _rules(suite: str, raw: dict, references: ReferenceReader | None) -> list[Rule]:
