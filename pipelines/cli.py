@@ -72,7 +72,7 @@ def _print_summary(institution: Institution, summary: RunSummary, report: Path |
         table.add_row(key, summary.partitions[key], f"{rows:,}")
     console.print(table)
     for note in notes:
-        console.print(f"Note: {note}")
+        console.print(f"Note: {note}", soft_wrap=True, markup=False, highlight=False)
     blocking = [n for n, s in summary.severities.items() if s == "ERROR"]
     failed = summary.failed_checks
     console.print(f"Blocking checks: {len(blocking) - len(failed)} passed, {len(failed)} failed")

@@ -134,5 +134,5 @@ def _acquire(fd: int, path: Path, wait: float) -> None:
     holder = read_holder(path)
     who = holder.describe() if holder else "another run (its record is being written)"
     waited = f" after waiting {wait:g} s" if wait else ""
-    raise HomeLockedError(f"{path.parent} is in use by {who}; refused{waited}. Wait for it to end, or set "
-                          f"{WAIT_ENV} (seconds) to wait longer") from None
+    raise HomeLockedError(f"{path.parent} is in use by {who}; refused{waited}. Wait for it to end, or "
+                          f"give --wait SECONDS (or {WAIT_ENV}) to wait for it") from None
