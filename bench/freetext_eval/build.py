@@ -39,7 +39,7 @@ KINDS = ("staff_comment", "jury_remark", "contract_subject", "grant_subject", "g
 TRAP_KINDS = ("eponym_listed", "eponym_unlisted", "lab", "association", "company_legal_form", "company_founder_name",
               "diploma", "role", "prize", "grant_named_after_person", "event_date", "amount", "code", "room",
               "institution_address", "functional_contact", "legal_person_name")
-SLOT = re.compile(r"\{(#?[A-Za-z_]+)(?::([a-z0-9_]+))?\}")
+SLOT = re.compile(r"\{(#?[A-Za-z_]+)(?::([A-Za-z0-9_]+))?\}")
 
 
 class Builder:
@@ -78,7 +78,7 @@ class Builder:
             pos = m.end()
             name, form = m.group(1), m.group(2)
             if name.startswith("#"):
-                value, trap = self.traps.value(name[1:])
+                value, trap = self.traps.value(name[1:], form)
                 pieces.append((value, None))
                 traps.append(trap)
                 continue

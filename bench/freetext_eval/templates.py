@@ -14,8 +14,8 @@ from values import MONTHS
 
 POSITIVE: dict[str, list[str]] = {
     "staff_comment": [
-        "Entretien avec {PERSON} le {#event_date} : souhaite se réorienter vers le {#diploma}. À recontacter au {TELEPHONE}.",
-        "Étudiant(e) {PERSON:upper_last_first}, {INE}, absent(e) aux trois derniers TD ; courrier envoyé au {ADDRESS}.",
+        "Entretien avec {PERSON} le {#event_date} : souhaite se réorienter vers {#diploma:le}. À recontacter au {TELEPHONE}.",
+        "Étudiant(e) {PERSON:upper_last_first}, {INE}, absent(e) aux trois derniers TD ; courrier envoyé à l'adresse {ADDRESS}.",
         "Changement d'adresse signalé par {PERSON} : nouvelle adresse {ADDRESS}, téléphone {TELEPHONE}.",
         "{PERSON:upper_last_first} ({BIRTH_DATE}) demande une dispense d'assiduité pour raisons médicales.",
         "RAS. Dossier suivi par {PERSON:surname_alone}.",
@@ -33,7 +33,7 @@ POSITIVE: dict[str, list[str]] = {
         "Appel de {PERSON} au standard ; rappeler au {TELEPHONE} ou écrire à {EMAIL}.",
         "Stage chez {#company_founder_name} encadré par {PERSON:initials} ; convention signée le {#event_date}.",
         "Étudiant(e) {PERSON:foreign_origin}, titre de séjour à renouveler, {BIRTH_DATE}.",
-        "{PERSON:common_word} a rendu son mémoire en retard ; pénalité appliquée selon le règlement du {#diploma}.",
+        "{PERSON:common_word} a rendu son mémoire en retard ; pénalité appliquée selon le règlement {#diploma:du}.",
         "Fiche de liaison : {PERSON:upper_last_first} – {INE} – {ADDRESS} – {TELEPHONE}",
         "Alternance chez {#company_legal_form} ; tuteur entreprise {PERSON:title_first_last} ({EMAIL}).",
         "Réclamation de note transmise par {PERSON:particle} ; copie revue par {PERSON:title_surname} le {#event_date}, note maintenue.",
@@ -41,34 +41,34 @@ POSITIVE: dict[str, list[str]] = {
         "Justificatif d'absence déposé par la mère, {PERSON:title_first_last}, domiciliée {ADDRESS}. Voir aussi {PERSON:surname_alone} au secrétariat.",
         "Étudiant salarié (contrat chez {#company_founder_name}), demande le régime spécial d'études. {BIRTH_DATE}, {INE}.",
         "Dossier complet. Attestation CVEC et NIR ({NIR}) vérifiés par {PERSON:surname_alone} le {#event_date}.",
-        "Rendez-vous médical pris pour {PERSON:last_first} au {#eponym_listed} ; joindre l'étudiant au {TELEPHONE} en cas d'empêchement.",
+        "Rendez-vous médical pris pour {PERSON:last_first} {#eponym_listed:au} ; joindre l'étudiant au {TELEPHONE} en cas d'empêchement.",
         "L'étudiant {PERSON:upper_last_first} signale un changement de coordonnées : {EMAIL}, {TELEPHONE}, {ADDRESS}.",
-        "Suite à l'entretien du {#event_date}, {PERSON:particle} intègre le {#diploma} par validation d'acquis ; {BIRTH_DATE}.",
+        "Suite à l'entretien du {#event_date}, {PERSON:particle} intègre {#diploma:le} par validation d'acquis ; {BIRTH_DATE}.",
         "URGENT : {PERSON:upper_last_first} n'a pas réglé ses droits, relance envoyée à {EMAIL}.",
         "Compte rendu de l'entretien pédagogique du {#event_date}. {PERSON:upper_last_first} explique ses difficultés en L2 par un emploi étudiant de vingt heures par semaine et un logement éloigné ({ADDRESS}). Nous avons convenu d'un contrat pédagogique allégé, d'un suivi mensuel avec {PERSON:title_surname} et d'une demande d'aide au FSDIE. Joindre l'étudiant au {TELEPHONE} ou à {EMAIL}. Avis au prochain jury.",
         "merci de transmettre le dossier à {PERSON:lowercase} qui remplace Mme la directrice des études pendant son congé",
     ],
     "jury_remark": [
-        "Jury du {#diploma} : {PERSON:upper_last_first} admis(e) mention bien ; {PERSON:upper_last_first} ajourné(e), rattrapage en septembre.",
+        "Jury {#diploma:du} : {PERSON:upper_last_first} admis(e) mention bien ; {PERSON:upper_last_first} ajourné(e), rattrapage en septembre.",
         "Le jury, présidé par {PERSON:title_first_last}, décide d'accorder un point de jury à {PERSON}.",
         "Membre extérieur du jury : {PERSON:title_first_last} ({#company_founder_name}), {EMAIL}.",
         "Soutenance de thèse de {PERSON} : rapporteurs {PERSON:title_first_last} et {PERSON:title_first_last} ; {#room}, {#event_date}.",
         "Délibération : compensation refusée pour {PERSON:last_first}, admission sous réserve pour {PERSON:last_first}.",
-        "Remarque du jury : excellent travail de {PERSON:initials} sur le projet tutoré, à proposer pour le {#prize}.",
+        "Remarque du jury : excellent travail de {PERSON:initials} sur le projet tutoré, à proposer pour {#prize:le}.",
         "Le jury constate la fraude de {PERSON:upper_last_first} à l'examen du {#event_date} ; saisine de la section disciplinaire.",
         "Jury de VAE : candidat {PERSON:first_last}, {BIRTH_DATE}, domicilié {ADDRESS}, validation partielle.",
         "Avis favorable pour la poursuite en master de {PERSON:foreign_origin} et de {PERSON:particle}.",
         "Mention très bien à l'unanimité pour {PERSON:compound}, félicitations du jury.",
         "Le président du jury, {PERSON:title_surname}, signale une erreur de saisie pour {PERSON:common_word} ({INE}).",
-        "Jury de M2 du {#lab} : {PERSON:upper_last_first} 15,2 ; {PERSON:upper_last_first} 12,8 ; {PERSON:upper_last_first} 11,0.",
-        "Composition du jury : {PERSON:title_first_last} (présidente), {PERSON:initials}, {PERSON:title_first_last} (invité, {#company_legal_form}). Travaux menés au {#lab} présentés avec rigueur ; réponses précises. Le jury recommande une publication rapide.",
+        "Jury de M2 {#lab:du} : {PERSON:upper_last_first} 15,2 ; {PERSON:upper_last_first} 12,8 ; {PERSON:upper_last_first} 11,0.",
+        "Composition du jury : {PERSON:title_first_last} (présidente), {PERSON:initials}, {PERSON:title_first_last} (invité, {#company_legal_form}). Travaux menés {#lab:au} présentés avec rigueur ; réponses précises. Le jury recommande une publication rapide.",
         "Le jury regrette l'absence de {PERSON:surname_alone}, excusé. Notes saisies par {PERSON:initials}.",
         "Rattrapage : {PERSON:last_first} ({INE}) et {PERSON:upper_last_first} ({INE}) convoqués le {#event_date}.",
     ],
     "contract_subject": [
-        "Maintenance des équipements du {#lab} – contact technique : {PERSON:role_intro}, {TELEPHONE}",
-        "Fourniture de consommables de laboratoire pour le {#lab}, responsable : {PERSON:role_intro} ({EMAIL})",
-        "Prestation de nettoyage du {#eponym_listed} ; interlocuteur du titulaire {PERSON:title_first_last}, {TELEPHONE}",
+        "Maintenance des équipements {#lab:du} – contact technique : {PERSON:role_intro}, {TELEPHONE}",
+        "Fourniture de consommables de laboratoire pour {#lab:le}, responsable : {PERSON:role_intro} ({EMAIL})",
+        "Prestation de nettoyage {#eponym_listed:du} ; interlocuteur du titulaire {PERSON:title_first_last}, {TELEPHONE}",
         "Accord-cadre de reprographie avec {#company_legal_form} – suivi par {PERSON:role_intro}",
         "Marché de travaux {#room} – maîtrise d'œuvre {PERSON:title_surname}, architecte, {EMAIL}",
         "Acquisition d'un microscope confocal ({#code}) pour l'équipe de {PERSON:title_first_last}",
@@ -76,21 +76,21 @@ POSITIVE: dict[str, list[str]] = {
         "Traduction de documents pédagogiques par {PERSON}, traductrice indépendante, {ADDRESS}",
         "Contrat de cession de droits d'auteur avec {PERSON:upper_last_first}, {ADDRESS}, pour un montant de {#amount}",
         "Prestation de conseil juridique confiée à {PERSON:title_surname}, avocat au barreau de Grenoble",
-        "Formation bureautique au {#eponym_unlisted}, formateur : {PERSON:role_intro} ({TELEPHONE})",
+        "Formation bureautique {#eponym_unlisted:au}, formateur : {PERSON:role_intro} ({TELEPHONE})",
         "Maintenance logicielle {#company_founder_name} ; contact côté titulaire : {PERSON:role_intro}, {EMAIL}, {TELEPHONE}",
-        "Étude acoustique de l'{#eponym_listed} par le bureau d'études de {PERSON:particle}, {TELEPHONE}",
+        "Étude acoustique {#eponym_listed:du} par le bureau d'études de {PERSON:particle}, {TELEPHONE}",
         "Marché subséquent n° 3 – référent : {PERSON:role_intro} – livraison {#inst_address}",
     ],
     "grant_subject": [
         "Aide à la mobilité internationale de {PERSON}, étudiant(e) en {#diploma}",
         "Subvention pour le projet associatif porté par {PERSON:upper_last_first} ({#association})",
-        "Allocation doctorale de {PERSON:foreign_origin} au {#lab}",
+        "Allocation doctorale de {PERSON:foreign_origin} {#lab:au}",
         "Aide exceptionnelle du FSDIE à {PERSON:first_last}, {INE}",
         "Soutien à la publication de l'ouvrage de {PERSON:title_first_last} chez {#company_founder_name}",
         "Gratification de stage de {PERSON:last_first} – {#amount}",
-        "Bourse d'excellence accordée à {PERSON:compound} (non cumulable avec la {#grant_named_after_person})",
+        "Bourse d'excellence accordée à {PERSON:compound} (non cumulable avec {#grant_named_after_person:le})",
         "Aide au logement d'urgence pour {PERSON:common_word}, {ADDRESS}",
-        "Prix de thèse : {PERSON:initials}, lauréat(e) du {#prize}, dotation de {#amount}",
+        "Prix de thèse : {PERSON:initials}, lauréat(e) {#prize:du}, dotation de {#amount}",
     ],
     "grant_conditions": [
         "Versement en deux fois sur le compte {IBAN} au nom de {PERSON:upper_last_first}.",
@@ -107,16 +107,16 @@ POSITIVE: dict[str, list[str]] = {
     ],
     "event_description": [
         "Conférence de {PERSON:title_first_last} ({#lab}) le {#event_date}, {#eponym_listed}. Inscription auprès de {EMAIL}.",
-        "Séminaire du {#lab} : intervention de {PERSON} sur les modèles de langue, {#room}.",
+        "Séminaire {#lab:du} : intervention de {PERSON} sur les modèles de langue, {#room}.",
         "Journée d'accueil des doctorants, animée par {PERSON:initials} et {PERSON:initials}, {#event_date}.",
         "Table ronde « Femmes et sciences » avec {PERSON}, {PERSON:foreign_origin} et {PERSON:particle}, {#eponym_unlisted}.",
-        "Remise du {#prize} à {PERSON:compound} le {#event_date} en présence de {#role}.",
+        "Remise {#prize:du} à {PERSON:compound} le {#event_date} en présence de {#role}.",
         "Atelier CV animé par {PERSON:common_word}, chargé(e) d'insertion ; renseignements : {TELEPHONE}.",
         "Pot de départ de {PERSON:title_first_last} ; participation à déposer auprès de {PERSON:surname_alone}.",
         "Concert de l'orchestre universitaire dirigé par {PERSON:first_last}, {#event_date}, {#eponym_unlisted}. Contact presse : {PERSON:role_intro}, {TELEPHONE}.",
-        "Dans le cadre du cycle « Sciences et société », le {#lab} accueille {PERSON:title_first_last}, historienne des sciences, pour une conférence sur les femmes mathématiciennes, suivie d'un échange avec le public et d'un pot, {#event_date}, {#room}. Réservation conseillée auprès de {PERSON:role_intro} ({EMAIL}).",
-        "Le {#lab} organise le {#event_date} une journée portes ouvertes à destination des lycéens et de leurs familles : visites des plateformes techniques, démonstrations d'expériences, rencontres avec les doctorants. Les inscriptions sont gérées par {PERSON:role_intro} ; les groupes scolaires peuvent aussi contacter {PERSON:title_first_last} au {TELEPHONE}. Accueil {#room}, {#inst_address}.",
-        "Hommage à {PERSON:first_last}, technicien du {#lab} pendant trente ans, le {#event_date}.",
+        "Dans le cadre du cycle « Sciences et société », {#lab:le} accueille {PERSON:title_first_last}, historienne des sciences, pour une conférence sur les femmes mathématiciennes, suivie d'un échange avec le public et d'un pot, {#event_date}, {#room}. Réservation conseillée auprès de {PERSON:role_intro} ({EMAIL}).",
+        "{#lab:Le} organise le {#event_date} une journée portes ouvertes à destination des lycéens et de leurs familles : visites des plateformes techniques, démonstrations d'expériences, rencontres avec les doctorants. Les inscriptions sont gérées par {PERSON:role_intro} ; les groupes scolaires peuvent aussi contacter {PERSON:title_first_last} au {TELEPHONE}. Accueil {#room}, {#inst_address}.",
+        "Hommage à {PERSON:first_last}, technicien {#lab:du} pendant trente ans, le {#event_date}.",
     ],
     "budget_line": [
         "Remboursement frais de déplacement {PERSON:title_surname}",
@@ -146,7 +146,7 @@ POSITIVE: dict[str, list[str]] = {
         "Intérim de {PERSON:upper_last_first} (congé maternité)",
         "Secrétariat de {PERSON:title_surname}, {#role}",
         "Gestionnaire RH (remplace {PERSON:first_last})",
-        "Adjoint(e) de {PERSON:initials}, responsable du {#lab}",
+        "Adjoint(e) de {PERSON:initials}, responsable {#lab:du}",
     ],
     "structure_label": [
         "Équipe de recherche de {PERSON:title_surname} – {#lab}",
@@ -157,39 +157,39 @@ POSITIVE: dict[str, list[str]] = {
 
 NEGATIVE: dict[str, list[str]] = {
     "staff_comment": [
-        "Réunion d'information sur le {#diploma} le {#event_date}, {#room}.",
+        "Réunion d'information sur {#diploma:le} le {#event_date}, {#room}.",
         "Dossier transmis à {#role} pour avis.",
         "Stage effectué chez {#company_founder_name} ; convention validée par {#role}.",
         "Inscription en {#diploma} confirmée ; pièces à envoyer à {#functional_contact}.",
         "Demande de logement en {#eponym_unlisted} transmise au CROUS.",
-        "Cours déplacés au {#eponym_listed} pendant les travaux de la {#room}.",
-        "RAS, assiduité correcte. Candidature au {#prize} encouragée.",
+        "Cours déplacés {#eponym_listed:au} pendant les travaux {#room:du}.",
+        "RAS, assiduité correcte. Candidature {#prize:au} encouragée.",
         "Étudiant boursier échelon 5, dossier complet. Entretien le {#event_date} ; en cas de question, {#functional_contact}.",
     ],
     "jury_remark": [
-        "Le jury du {#diploma} s'est réuni le {#event_date} sous la présidence de {#role}.",
+        "Le jury {#diploma:du} s'est réuni le {#event_date} sous la présidence de {#role}.",
         "Délibérations reportées ; nouvelle date : {#event_date}, {#room}.",
         "Taux de réussite de 87 % en {#diploma}, en hausse par rapport à 2023.",
-        "Le jury propose trois candidatures au {#prize} et une à la {#grant_named_after_person}.",
-        "Les notes de l'UE 5 du {#diploma} sont harmonisées ; {#role} valide le procès-verbal.",
+        "Le jury propose trois candidatures {#prize:au} et une à {#grant_named_after_person:le}.",
+        "Les notes de l'UE 5 {#diploma:du} sont harmonisées ; {#role} valide le procès-verbal.",
     ],
     "contract_subject": [
-        "Maintenance des ascenseurs du {#eponym_listed} – titulaire {#company_legal_form} ({#code})",
-        "Fourniture de papier pour le {#lab} – {#amount}",
-        "Travaux de rénovation énergétique de la {#eponym_unlisted}, {#inst_address}",
+        "Maintenance des ascenseurs {#eponym_listed:du} – titulaire {#company_legal_form} ({#code})",
+        "Fourniture de papier pour {#lab:le} – {#amount}",
+        "Travaux de rénovation énergétique {#eponym_unlisted:du}, {#inst_address}",
         "Prestations de restauration pour le {#event_date}, traiteur {#company_founder_name}",
         "Accord-cadre informatique ({#code}) avec {#company_legal_form}",
-        "Location de salles au {#eponym_unlisted} pour le congrès de {#association}",
-        "Abonnement aux revues scientifiques du {#lab} – {#code}",
-        "Contrôle des installations de la {#room} ; contact : {#functional_contact}",
+        "Location de salles {#eponym_unlisted:au} pour le congrès de {#association}",
+        "Abonnement aux revues scientifiques {#lab:du} – {#code}",
+        "Contrôle des installations {#room:du} ; contact : {#functional_contact}",
         "Marché de nettoyage, lot 2 : {#eponym_listed} et {#eponym_unlisted} – {#amount}",
     ],
     "grant_subject": [
         "Subvention de fonctionnement à {#legal_person_name}",
         "Aide au projet « Sciences en fête » de {#association}",
-        "Cofinancement de la {#grant_named_after_person} pour l'année 2025-2026",
+        "Cofinancement {#grant_named_after_person:du} pour l'année 2025-2026",
         "Soutien à {#legal_person_name} pour l'organisation du festival de printemps",
-        "Dotation du {#prize} – {#amount}",
+        "Dotation {#prize:du} – {#amount}",
     ],
     "grant_conditions": [
         "Versement de {#amount} à la signature de la convention, le solde sur justificatifs.",
@@ -198,13 +198,13 @@ NEGATIVE: dict[str, list[str]] = {
         "Subvention versée à {#legal_person_name} ({#code}) après vote du conseil d'administration du {#event_date}.",
     ],
     "event_description": [
-        "Conférence inaugurale du {#lab} au {#eponym_listed}, {#event_date}. Entrée libre, inscription : {#functional_contact}.",
-        "Cérémonie de remise du {#prize} en présence de {#role}, {#eponym_unlisted}.",
+        "Conférence inaugurale {#lab:du} {#eponym_listed:au}, {#event_date}. Entrée libre, inscription : {#functional_contact}.",
+        "Cérémonie de remise {#prize:du} en présence de {#role}, {#eponym_unlisted}.",
         "Forum entreprises avec {#company_founder_name} et {#company_legal_form}, {#inst_address}.",
-        "Journée portes ouvertes le {#event_date} : présentation du {#diploma}, {#room}.",
-        "Colloque international organisé par le {#lab} et {#association}, {#event_date}.",
-        "Le {#lab} et {#association} organisent le {#event_date} une rencontre ouverte à tous autour des métiers de la recherche : tables rondes avec des doctorants, présentation du {#diploma}, visite de la {#room} et remise du {#prize}. Le programme détaillé est disponible auprès du secrétariat ; inscriptions et renseignements : {#functional_contact}. Entrée libre, {#inst_address}.",
-        "Projection-débat au {#eponym_unlisted} autour du centenaire de la {#grant_named_after_person} ; accueil à partir de 18 h, {#room}. Ouvert à tous dans la limite des places disponibles ; renseignements : {#functional_contact}.",
+        "Journée portes ouvertes le {#event_date} : présentation {#diploma:du}, {#room}.",
+        "Colloque international organisé par {#lab:le} et {#association}, {#event_date}.",
+        "{#lab:Le} et {#association} organisent le {#event_date} une rencontre ouverte à tous autour des métiers de la recherche : tables rondes avec des doctorants, présentation {#diploma:du}, visite {#room:du} et remise {#prize:du}. Le programme détaillé est disponible auprès du secrétariat ; inscriptions et renseignements : {#functional_contact}. Entrée libre, {#inst_address}.",
+        "Projection-débat {#eponym_unlisted:au} autour du centenaire {#grant_named_after_person:du} ; accueil à partir de 18 h, {#room}. Ouvert à tous dans la limite des places disponibles ; renseignements : {#functional_contact}.",
     ],
     "budget_line": [
         "Achat fournitures {#lab} {#amount}",
@@ -215,20 +215,20 @@ NEGATIVE: dict[str, list[str]] = {
     "travel_purpose": [
         "Colloque de {#association} à Montréal",
         "Mission à Bruxelles : réunion du consortium Horizon Europe ({#code})",
-        "Accompagnement d'une délégation au {#eponym_unlisted}",
-        "Déplacement pour le jury du {#diploma} à Lyon, {#event_date}",
+        "Accompagnement d'une délégation {#eponym_unlisted:au}",
+        "Déplacement pour le jury {#diploma:du} à Lyon, {#event_date}",
     ],
     "function_label": [
         "{#role_label} (poste à temps plein)",
-        "Responsable administratif et financier du {#lab}",
+        "Responsable administratif et financier {#lab:du}",
         "Chargé(e) de communication, {#eponym_listed}",
         "Gestionnaire financier – {#room}",
-        "{#role_label} auprès du {#lab}",
+        "{#role_label} auprès {#lab:du}",
     ],
     "structure_label": [
         "{#lab} – équipe Modèles et algorithmes",
         "{#eponym_listed} – accueil, {#inst_address}",
-        "Plateforme technique du {#lab}, {#room}",
+        "Plateforme technique {#lab:du}, {#room}",
         "Service de santé universitaire, {#inst_address}, {#functional_contact}",
     ],
 }
@@ -298,6 +298,19 @@ def luhn_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+FEMININE = {"résidence", "salle", "médiathèque", "halle", "rue", "cité", "maison", "bibliothèque", "place", "ufr",
+             "umr", "licence", "bourse", "chaire", "allocation", "équipe", "plateforme"}
+ARTICLES = {"le": ("l'", "la ", "le "), "du": ("de l'", "de la ", "du "), "au": ("à l'", "à la ", "au ")}
+
+
+def with_article(value: str, article: str) -> str:
+    """'le'/'du'/'au' (or capitalised) agreed with the value: l'amphi, la salle, du bâtiment, à l'UMR."""
+    first = value.split()[0].lower()
+    vowel, fem = first[0] in "aeiouyéèêâîôû", first in FEMININE
+    chosen = ARTICLES[article.lower()][0 if vowel else 1 if fem else 2]
+    return (chosen[0].upper() + chosen[1:] if article[0].isupper() else chosen) + value
+
+
 class Traps:
     """Seeded public values: what a scanner must leave readable."""
 
@@ -306,8 +319,12 @@ class Traps:
         self.public_names = public_names
         self.addresses = addresses
 
-    def value(self, slot: str) -> tuple[str, str]:
-        """(text, trap kind) for a ``{#slot}``."""
+    def value(self, slot: str, article: str | None = None) -> tuple[str, str]:
+        """(text, trap kind) for a ``{#slot}``, or ``{#slot:du}`` with its article agreed."""
+        value, kind = self._value(slot)
+        return (with_article(value, article) if article else value), kind
+
+    def _value(self, slot: str) -> tuple[str, str]:
         r = self.rng
         if slot == "eponym_listed":
             return f"{r.choice(PLACE_WORDS)} {r.choice(self.public_names)}", "eponym_listed"
