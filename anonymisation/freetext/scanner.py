@@ -29,6 +29,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from anonymisation.freetext import engine
+from anonymisation.freetext.addresses import (
+    ADRESSE,
+    DATE_NAISSANCE,
+    PublicAddresses,
+    find_addresses,
+    find_birth_dates,
+    may_hold_address,
+)
 from anonymisation.freetext.names import (
     PLACE_WORDS,
     DenyList,
@@ -38,9 +46,14 @@ from anonymisation.freetext.names import (
     name_candidates,
 )
 from anonymisation.freetext.normalise import Token, tokens
+from anonymisation.freetext.person_rules import _company, _extend, _Words, eponym_before, find_persons
 from anonymisation.freetext.recognizers import LEGAL_PERSON_ENTITIES, find_identifiers
 
 PERSONNE = "PERSONNE"
+# A text the NER could not read is withheld whole, never published unscanned.
+WITHHELD = "TEXTE_RETIRE"
+# spaCy refuses texts over 1,000,000 characters, and no free-text cell that long is a text a reuser reads.
+MAX_TEXT_CHARS = 100_000
 # Below this many texts a second process costs more (fork, result transfer) than it saves.
 _MIN_TEXTS_PER_WORKER = 512
 
@@ -105,6 +118,7 @@ class _Draft:
     allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
     kept: list[Finding] = field(default_factory=list)     # public names kept for review
     candidates: list[bool] = field(default_factory=list)
+    withheld: bool = False  # too long, or the NER failed on it: the whole text is withheld
 
     def needs_ner(self) -> bool:
         """True when a name candidate lies outside every redaction: only then can the NER add one."""
@@ -126,12 +140,13 @@ class FreeTextScanner:
     """
 
     def __init__(self, deny_names: Iterable[tuple[str, str]] = (), public_names: Iterable[str] = (), *,
-                 use_ner: bool = True, legal_person_sirets_allowed: bool = True, workers: int = 1,
-                 ner_skip: bool = True) -> None:
+                 public_addresses: Iterable[str] = (), use_ner: bool = True,
+                 legal_person_sirets_allowed: bool = True, workers: int = 1, ner_skip: bool = True) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._deny = DenyList(deny_names)
         self._public = PublicNames(public_names)
+        self._addresses = PublicAddresses(public_addresses)
         self._use_ner = use_ner
         self._sirets_allowed = legal_person_sirets_allowed
         self._workers = workers
@@ -147,8 +162,11 @@ class FreeTextScanner:
             elif not _is_missing(value):
                 raise TypeError(f"row {row}: expected text or a missing value, got {type(value).__name__}")
         drafts = [self._draft(text) for text in index]
-        ner = [d for d in drafts if self._use_ner and (d.needs_ner() or not self._ner_skip)]
+        ner = [d for d in drafts if self._use_ner and not d.withheld and (d.needs_ner() or not self._ner_skip)]
         for draft, spans in zip(ner, self._person_spans([d.text for d in ner]), strict=True):
+            if spans is None:
+                draft.withheld = True
+                continue
             for start, end in spans:
                 self._add_person(draft, start, end)
         per_text = [self._render(d) for d in drafts]
@@ -161,26 +179,36 @@ class FreeTextScanner:
             redacted, found = per_text[index[value]]
             out_texts.append(redacted)
             findings.extend(Finding(f.entity, row, f.start, f.end, f.source, f.kept_public_name) for f in found)
-        return ScanResult(out_texts, findings, {"distinct": len(drafts), "ner_texts": len(ner)})
+        return ScanResult(out_texts, findings, {"distinct": len(drafts), "ner_texts": len(ner),
+                                                "withheld": sum(d.withheld for d in drafts)})
 
-    def _person_spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
-        """NER PERSON spans per text, in one process or split across ``workers`` forked processes."""
+    def _person_spans(self, texts: list[str]) -> list[list[tuple[int, int]] | None]:
+        """NER PERSON spans per text (None where the NER failed on that text), in one or several processes."""
         workers = min(self._workers, max(1, len(texts) // _MIN_TEXTS_PER_WORKER))
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return engine.person_spans(texts) if texts else []
+            return _spans_or_none(texts) if texts else []
         size = -(-len(texts) // workers)
         chunks = [texts[k:k + size] for k in range(0, len(texts), size)]
         # Fork: the workers inherit the loaded model instead of paying seconds to load it again.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [spans for part in pool.map(engine.person_spans, chunks) for spans in part]
+            return [spans for part in pool.map(_spans_or_none, chunks) for spans in part]
 
     def _draft(self, text: str) -> _Draft:
-        """Patterns and deny-list on one distinct text (microseconds), and its name candidates."""
+        """Patterns, addresses, deny-list and person rules on one distinct text, and its name candidates."""
         words = tokens(text)
         draft = _Draft(text, words, self._public.find(words))
+        if len(text) > MAX_TEXT_CHARS:
+            draft.withheld = True
+            return draft
         for m in find_identifiers(text):
             legal = m.entity in LEGAL_PERSON_ENTITIES and self._sirets_allowed
             (draft.allowed if legal else draft.taken).append(Finding(m.entity, 0, m.start, m.end, "pattern"))
+        if may_hold_address(text):
+            for entity, spans in ((ADRESSE, find_addresses(text, self._addresses)),
+                                  (DATE_NAISSANCE, find_birth_dates(text))):
+                for start, end in spans:
+                    if not _overlaps(start, end, draft.taken + draft.allowed):
+                        draft.taken.append(Finding(entity, 0, start, end, "pattern"))
         for i, j in self._deny.find(text, words):
             start, end = words[i].start, words[j - 1].end
             if _overlaps(start, end, draft.taken + draft.allowed):
@@ -189,13 +217,29 @@ class FreeTextScanner:
                 draft.kept.append(Finding(PERSONNE, 0, start, end, "deny_list", kept_public_name=True))
             else:
                 draft.taken.append(Finding(PERSONNE, 0, start, end, "deny_list"))
+        for span in find_persons(text, words, self._lexicon):
+            self._add_rule_person(draft, span.first, span.last)
         if self._use_ner:
             draft.candidates = name_candidates(text, words, self._lexicon, self._deny.words)
         return draft
 
     @staticmethod
+    def _add_rule_person(draft: _Draft, first: int, last: int) -> None:
+        """A name found by the person rules: redacted, unless it is (inside) a public name."""
+        words = draft.words
+        if any(p <= first and last <= q for p, q in draft.public):
+            draft.kept.append(Finding(PERSONNE, 0, words[first].start, words[last - 1].end, "rules",
+                                      kept_public_name=True))
+            return
+        for a, b in _subtract(words[first].start, words[last - 1].end, draft.taken + draft.allowed):
+            if any(c.isalpha() for c in draft.text[a:b]):
+                draft.taken.append(Finding(PERSONNE, 0, a, b, "rules"))
+
+    @staticmethod
     def _render(draft: _Draft) -> tuple[str, list[Finding]]:
         """The redacted text and its findings (row 0: the caller sets the row)."""
+        if draft.withheld:
+            return f"[{WITHHELD}]", [Finding(WITHHELD, 0, 0, len(draft.text), "withheld")]
         redactions = sorted(draft.taken, key=lambda f: f.start)
         unique_kept: dict[tuple[int, int], Finding] = {}
         for f in draft.kept:  # the deny-list's finding first, then the NER's for the same name
@@ -208,23 +252,45 @@ class FreeTextScanner:
         pieces.append(draft.text[cursor:])
         return "".join(pieces), sorted(redactions + kept, key=lambda f: f.start)
 
-    @staticmethod
-    def _add_person(draft: _Draft, start: int, end: int) -> None:
+    def _add_person(self, draft: _Draft, start: int, end: int) -> None:
         """Turn one NER PERSON span into redactions, a kept public name, or nothing (see names.py)."""
         text, words, candidates = draft.text, draft.words, draft.candidates
         inside = [k for k, w in enumerate(words) if w.start < end and start < w.end]
         if not any(candidates[k] for k in inside):
             return  # "Relevé", "Mme", "TP": no word of the span can be a name
         in_public = {k for p, q in draft.public for k in range(p, q) if k in inside}
+        shaped = _Words(text, words, self._lexicon)
         capitals = [k for k in inside if text[words[k].start].isupper() and not is_civility(text, words[k])]
-        others = [k for k in capitals if k not in in_public and words[k].norm not in PLACE_WORDS]
+        others = [k for k in capitals if (candidates[k] or shaped.upper(k)) and k not in in_public
+                  and words[k].norm not in PLACE_WORDS and not shaped.blocked(k)]
         for p, q in draft.public:
             if p in inside or q - 1 in inside:
                 draft.kept.append(Finding(PERSONNE, 0, words[p].start, words[q - 1].end, "ner",
                                           kept_public_name=True))
         if not any(candidates[k] for k in others):
-            return  # only a public name, with its place words: kept and listed above
-        for a, b in _subtract(words[others[0]].start, words[others[-1]].end, draft.taken + draft.allowed):
-            names = [k for k in others if a <= words[k].start and words[k].end <= b]
-            if any(candidates[k] for k in names):
+            return  # only a public name, a role or place words: kept and listed above
+        first, last = _extend(shaped, others[0], others[-1] + 1)
+        if _company(shaped, first, last) or eponym_before(shaped, first):
+            return  # "Dupuis Frères", "résidence Albert Camus": a firm or an eponym, not a person
+        if any(p <= first and last <= q for p, q in draft.public):
+            return
+        for a, b in _subtract(words[first].start, words[last - 1].end, draft.taken + draft.allowed):
+            names = [k for k in range(first, last) if a <= words[k].start and words[k].end <= b]
+            if names and any(candidates[k] or k not in in_public for k in names):
                 draft.taken.append(Finding(PERSONNE, 0, words[names[0]].start, words[names[-1]].end, "ner"))
+
+
+def _spans_or_none(texts: list[str]) -> list[list[tuple[int, int]] | None]:
+    """The NER on a batch; if the batch fails, text by text, with None for each text the NER cannot read."""
+    try:
+        return list(engine.person_spans(texts))
+    except engine.FreeTextEngineError:
+        if len(texts) == 1:
+            return [None]
+        out: list[list[tuple[int, int]] | None] = []
+        for text in texts:
+            try:
+                out.extend(engine.person_spans([text]))
+            except engine.FreeTextEngineError:
+                out.append(None)
+        return out

@@ -1,0 +1,322 @@
+"""Persons the sources do not know: names found by their shape and their context, beside the NER.
+
+The NER misses or cuts names written the way French administrative text
+writes them. These rules find them, each for a reason:
+
+- a civility or title, then a name: "M. Dupuis", "Pr Roche", "Mme de La Tour"
+  (the civility stays: it tells the reader a person was there);
+- a known first name next to a capitalised or upper-case word: "Marie
+  Lefort", "LEFORT Marie", "Lefort Marie", "Marie-Hélène DUPONT-LEFÈVRE";
+- initials then a surname: "J.-P. Martin", "A. Leclerc";
+- a name after a word that introduces one: "contact : Marc Aubry", "suivi
+  par Lefort", "à l'attention de Mme Garnier";
+- a lower-case first name and surname: "rappeler marie lefort";
+- a surname already found, met again alone later in the same text.
+
+A found name is extended over the words that continue it (particles,
+hyphenated parts, initials) and is then dropped, as not a person, when it
+is an eponym (right after a place, prize or grant word: "résidence Albert
+Camus", "prix Irène Joliot-Curie") or a company (next to a legal form or a
+firm word: "SAS Lefèvre Informatique", "Dupuis Frères"). Role words are
+never part of a name ("Madame la Présidente", "le Doyen Martin").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+
+from anonymisation.freetext.normalise import Token
+from anonymisation.freetext.vocabulary import (
+    CIVILITIES,
+    EPONYM_WORDS,
+    INTRODUCERS,
+    LEGAL_FORMS,
+    NOT_NAMES,
+    ORGANISATION_WORDS,
+    PARTICLES,
+    ROLE_WORDS,
+    first_names,
+)
+
+# Introducers so common in other senses ("par", "avec", "chez", "nom"...) that a single
+# capitalised word after them is not enough: a first name or two name words must follow.
+WEAK_INTRODUCERS = frozenset({("par",), ("avec",), ("chez",), ("nom",), ("fils",), ("fille",), ("agent",),
+                              ("candidat",), ("candidate",), ("titulaire",), ("beneficiaire",)})
+_JOIN = frozenset({"-", "'", "’", "‑"})
+_MAX_NAME_WORDS = 6
+_EPONYM_WINDOW = 4
+# Words linking an eponym word to its name without making it someone's: "maison de l'étudiant X"
+# counts, "bourse de X" (X's grant) does not.
+_OWNER_LINKS = frozenset({"de", "d", "du", "des"})
+_LINKING = frozenset({"de", "d", "du", "des", "l", "la", "le", "les", "universitaire", "universitaires",
+                      "municipal", "municipale", "national", "nationale", "international", "internationale",
+                      "scientifique", "etudiant", "etudiante", "etudiants", "polyvalente", "polyvalent", "sportif",
+                      "sportive", "culturel", "culturelle", "excellence", "recherche", "jeunes", "chercheurs",
+                      "chercheur", "doctorants", "doctorant", "these", "theses", "sciences", "nouvelle", "grande",
+                      "grand", "petite", "petit", "vieux", "vieille", "annuel", "annuelle", "europeen", "europeenne",
+                      "regional", "regionale", "public", "publique", "pedagogique", "numerique", "ancien",
+                      "ancienne", "nouveau", "principal", "principale", "central", "centrale", "honneur",
+                      "memoire", "hommage", "post", "doctoral", "doctorale", "mention", "speciale", "special"})
+_ORG_OWNER_OK = frozenset({"association", "amis", "fondation", "societe", "cercle", "club", "federation",
+                           "prix", "chaire", "universite", "institut", "ecole", "lycee", "college", "rue",
+                           "avenue", "boulevard", "place", "allee", "impasse", "quai", "square", "cours"})
+
+
+@dataclass(frozen=True)
+class PersonSpan:
+    """A name found by a rule: first and last word (exclusive), and the rule that found it."""
+
+    first: int
+    last: int
+    rule: str
+
+
+class _Words:
+    """The words of one text with what the rules ask of each (shape, gaps, vocabulary)."""
+
+    def __init__(self, text: str, words: Sequence[Token], lexicon: Container[str]) -> None:
+        self.text, self.words, self.lexicon = text, words, lexicon
+        self.names = first_names()
+        self.n = len(words)
+
+    def raw(self, k: int) -> str:
+        w = self.words[k]
+        return self.text[w.start:w.end]
+
+    def gap(self, k: int) -> str:
+        """The characters between word k-1 and word k."""
+        return self.text[self.words[k - 1].end:self.words[k].start] if k > 0 else ""
+
+    def upper(self, k: int) -> bool:
+        raw = self.raw(k)
+        return len(raw) >= 2 and raw.isupper()
+
+    def capital(self, k: int) -> bool:
+        raw = self.raw(k)
+        return raw[:1].isupper()
+
+    def initial(self, k: int) -> bool:
+        """A single capital letter followed by a dot ("J." in "J.-P. Martin")."""
+        w = self.words[k]
+        return w.end - w.start == 1 and self.text[w.start].isupper() and self.text[w.end:w.end + 1] == "."
+
+    def joined(self, k: int) -> bool:
+        """Word k continues word k-1 across a hyphen or apostrophe ("Dupont-Lefèvre", "N'Diaye")."""
+        return k > 0 and self.gap(k) in _JOIN
+
+    def spaced(self, k: int) -> bool:
+        """Only blanks (or a joining hyphen) between word k-1 and word k: no punctuation breaks the name."""
+        gap = self.gap(k)
+        return k > 0 and (gap.isspace() or gap in _JOIN or gap in {". ", ".", ".-", ". -"} and self.initial(k - 1))
+
+    def civility(self, k: int) -> bool:
+        norm = self.words[k].norm
+        if norm not in CIVILITIES or not self.capital(k):
+            return False
+        if norm in {"m", "me"} and not (k + 1 < self.n):
+            return False
+        if norm == "m":  # "M. " or "M " before a capital: "m" in "m'a" or "M.C." is no civility
+            after = self.text[self.words[k].end:self.words[k].end + 2]
+            return after[:1] == " " or after[:1] == "." and (after[1:] == "" or after[1:].isspace())
+        return True
+
+    def first_name(self, k: int) -> bool:
+        return self.words[k].norm in self.names and (self.capital(k) or self.upper(k))
+
+    def blocked(self, k: int) -> bool:
+        norm = self.words[k].norm
+        return (norm in NOT_NAMES or norm in ROLE_WORDS or norm in CIVILITIES or norm in LEGAL_FORMS
+                or norm in ORGANISATION_WORDS)
+
+    def opener(self, k: int) -> bool:
+        """Word k opens the text or a sentence (its capital then says nothing)."""
+        if k == 0:
+            return True
+        gap = self.gap(k)
+        if gap.strip() == "." and (self.initial(k - 1) or self.civility(k - 1)):
+            return False
+        return any(ch in ".!?:;\n•–" for ch in gap)
+
+    def namey(self, k: int) -> bool:
+        """May word k be part of a written name: capitalised or upper case, and no common institutional word.
+
+        A common word opening a sentence ("Rappeler J. Martin") is not one, unless upper case.
+        """
+        if not (self.capital(k) or self.upper(k)) or self.blocked(k):
+            return False
+        if self.upper(k):
+            return len(self.raw(k)) > 2 or self.joined(k)
+        return not (self.opener(k) and self.words[k].norm in self.lexicon and self.words[k].norm not in self.names)
+
+    def surname_part(self, k: int) -> bool:
+        """After a particle, a capitalised word is a surname even if it is a common word ("de la Salle")."""
+        norm = self.words[k].norm
+        return (self.capital(k) or self.upper(k)) and norm not in ROLE_WORDS and norm not in CIVILITIES
+
+    def opener_lexicon(self, k: int) -> bool:
+        """A common word with its capital only because it opens a sentence ("Le jury...")."""
+        return self.opener(k) and not self.upper(k) and not (k + 1 < self.n and self.upper(k + 1))
+
+    def particle(self, k: int) -> bool:
+        return self.words[k].norm in PARTICLES
+
+    def introducer_end(self, k: int) -> int | None:
+        """When an introducer phrase ends at word k-1 (then ":" or blanks), its first word's index."""
+        for phrase in INTRODUCERS:
+            size = len(phrase)
+            if k - size < 0:
+                continue
+            if tuple(self.words[i].norm for i in range(k - size, k)) != phrase:
+                continue
+            gap = self.gap(k).strip()
+            if gap in {"", ":", "-", "–", ":-", ","} or gap.endswith(":"):
+                return k - size
+        return None
+
+
+def _extend(w: _Words, first: int, last: int) -> tuple[int, int]:
+    """Grow [first, last) over the words that continue a name on both sides."""
+    while last < w.n and last - first < _MAX_NAME_WORDS:
+        if w.joined(last) and not w.blocked(last):
+            last += 1
+        elif w.spaced(last) and w.namey(last):
+            last += 1
+        elif (w.spaced(last) and w.particle(last) and last + 1 < w.n and (w.spaced(last + 1) or w.joined(last + 1))
+              and (w.surname_part(last + 1)
+                   or (w.particle(last + 1) and last + 2 < w.n and w.surname_part(last + 2)))):
+            last += 2 if w.surname_part(last + 1) else 3
+        else:
+            break
+    while first > 0 and last - first < _MAX_NAME_WORDS:
+        k = first - 1
+        if w.joined(first) and not w.blocked(k):
+            first = k
+        elif w.spaced(first) and not w.civility(k) and (w.initial(k) or w.namey(k)):
+            first = k
+        elif w.spaced(first) and w.particle(k) and w.raw(k)[:1].isupper() and not w.opener_lexicon(k):
+            first = k  # "LE MEUR Marie", "De Lattre": the capitalised particle opens the surname
+        elif w.spaced(first) and w.particle(k) and k > 0 and w.namey(k - 1):
+            first = k - 1
+        else:
+            break
+    return first, last
+
+
+def _company(w: _Words, first: int, last: int) -> bool:
+    """The name belongs to a firm: a legal form or firm word touches it ("SAS Lefèvre", "Martin et Fils")."""
+    after = [w.words[k].norm for k in range(last, min(w.n, last + 2))]
+    before = w.words[first - 1].norm if first > 0 else ""
+    firm = LEGAL_FORMS | ORGANISATION_WORDS
+    if after and after[0] in firm:
+        return True
+    if len(after) == 2 and after[0] in {"et"} and after[1] in {"fils", "freres", "associes", "cie", "soeurs"}:
+        return True
+    if last < w.n and w.text[w.words[last - 1].end:w.words[last].start].strip() == "&":
+        return True
+    return before in firm and before not in {"association", "amis", "fondation"} | {"service", "services"}
+
+
+def eponym_before(w: _Words, first: int) -> bool:
+    """A place, prize or grant word stands just before the name ("résidence universitaire Albert Camus").
+
+    Only linking words may stand between them (articles, "universitaire",
+    "de l'étudiant"...): in "université de Lyon pour Royer Wandrille" the
+    name is a person's.
+    """
+    for k in range(first - 1, max(-1, first - 1 - _EPONYM_WINDOW), -1):
+        norm = w.words[k].norm
+        if norm in EPONYM_WORDS:
+            linked = w.words[first - 1].norm in _OWNER_LINKS and first - 1 > k
+            return not linked or norm in _ORG_OWNER_OK
+        if norm not in _LINKING or any(ch in ".;:!?\n()," for ch in w.gap(k + 1)):
+            return False
+    return False
+
+
+def find_persons(text: str, words: Sequence[Token], lexicon: Container[str]) -> list[PersonSpan]:
+    """Names of persons in `text` by the rules of the module docstring, left to right, no overlap."""
+    w = _Words(text, words, lexicon)
+    seeds: list[PersonSpan] = []
+    for k in range(w.n):
+        seeds.extend(_seeds_at(w, k))
+    kept: list[PersonSpan] = []
+    for seed in seeds:
+        first, last = _extend(w, seed.first, seed.last)
+        if seed.rule not in {"civility", "introducer"} and (_company(w, first, last) or eponym_before(w, first)):
+            continue
+        kept.append(PersonSpan(first, last, seed.rule))
+    kept = _merge(kept)
+    return _merge(kept + _repeated_surnames(w, kept))
+
+
+def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
+    out: list[PersonSpan] = []
+    nxt = k + 1
+    if w.civility(k) and nxt < w.n and w.spaced(nxt) or w.civility(k) and nxt < w.n and w.gap(nxt).strip() == ".":
+        j = nxt
+        if w.particle(j) and j + 1 < w.n and w.namey(j + 1) and w.capital(j):
+            out.append(PersonSpan(j, j + 2, "civility"))
+        elif w.namey(j) or w.initial(j):
+            out.append(PersonSpan(j, j + 1, "civility"))
+    if w.initial(k) and not w.civility(k):
+        j = k + 1
+        while j < w.n and w.initial(j) and w.joined(j) or j < w.n and w.initial(j) and w.gap(j).strip() in {".", ".-"}:
+            j += 1
+        if j < w.n and w.gap(j).strip() in {".", ".-", ""} and not w.initial(j):
+            if w.namey(j):
+                out.append(PersonSpan(k, j + 1, "initials"))
+            elif w.particle(j) and j + 1 < w.n and w.surname_part(j + 1):
+                out.append(PersonSpan(k, j + 2, "initials"))
+    if (w.initial(k) and k > 0 and w.spaced(k) and w.namey(k - 1) and not w.opener_lexicon(k - 1)
+            and not (k + 1 < w.n and w.spaced(k + 1) and w.capital(k + 1))):
+        out.append(PersonSpan(k - 1, k + 1, "surname_initial"))  # "Dumont T.", "Maury É."
+    if w.first_name(k):
+        if nxt < w.n and w.spaced(nxt) and (w.namey(nxt) or (w.particle(nxt) and nxt + 1 < w.n and w.namey(nxt + 1))):
+            if not w.first_name(nxt) or nxt + 1 < w.n and w.spaced(nxt + 1) and w.namey(nxt + 1) or w.upper(nxt) \
+                    or not w.joined(nxt):
+                out.append(PersonSpan(k, nxt + 1, "first_name"))
+        if k > 0 and w.spaced(k) and w.namey(k - 1) and not w.first_name(k - 1) and not w.civility(k - 1) \
+                and (w.upper(k - 1) or not (nxt < w.n and w.spaced(nxt) and w.namey(nxt))):
+            out.append(PersonSpan(k - 1, k + 1, "surname_first"))
+    elif w.upper(k) and len(w.raw(k)) >= 3 and w.namey(k) and nxt < w.n and w.spaced(nxt) and w.capital(nxt) \
+            and not w.upper(nxt) and w.namey(nxt) and w.words[nxt].norm not in w.lexicon:
+        out.append(PersonSpan(k, nxt + 1, "upper_surname"))
+    if (not w.capital(k) and w.words[k].norm in w.names and w.words[k].norm not in NOT_NAMES and nxt < w.n
+            and w.spaced(nxt) and not w.capital(nxt) and len(w.words[nxt].norm) >= 3
+            and w.words[nxt].norm not in STOP_WORDS and w.words[nxt].norm not in NOT_NAMES
+            and w.words[nxt].norm not in w.names
+            and (w.words[k].norm not in w.lexicon or w.introducer_end(k) is not None)):
+        out.append(PersonSpan(k, nxt + 1, "lower_case"))
+    start = w.introducer_end(k)
+    if start is not None and w.namey(k) and not w.civility(k):
+        phrase = tuple(x.norm for x in w.words[start:k])
+        strong = phrase not in WEAK_INTRODUCERS
+        two = k + 1 < w.n and w.spaced(k + 1) and w.namey(k + 1)
+        if strong and (w.words[k].norm not in w.lexicon or w.upper(k) or two) or w.first_name(k) or w.upper(k) \
+                and len(w.raw(k)) >= 3 or two and not _company(w, k, k + 2):
+            out.append(PersonSpan(k, k + 1, "introducer"))
+    return out
+
+
+def _merge(spans: list[PersonSpan]) -> list[PersonSpan]:
+    """Overlapping or touching spans become one, left to right."""
+    out: list[PersonSpan] = []
+    for span in sorted(spans, key=lambda s: (s.first, -s.last)):
+        if out and span.first < out[-1].last:
+            prev = out[-1]
+            out[-1] = PersonSpan(prev.first, max(prev.last, span.last), prev.rule)
+        else:
+            out.append(span)
+    return out
+
+
+def _repeated_surnames(w: _Words, found: list[PersonSpan]) -> list[PersonSpan]:
+    """A surname of a found name met again alone in the same text ("Marie Lefort ... Lefort a confirmé")."""
+    surnames = {w.words[k].norm for s in found for k in range(s.first, s.last)
+                if not w.first_name(k) and not w.particle(k) and len(w.words[k].norm) >= 3}
+    inside = {k for s in found for k in range(s.first, s.last)}
+    return [PersonSpan(k, k + 1, "repeated") for k in range(w.n)
+            if k not in inside and w.words[k].norm in surnames and (w.capital(k) or w.upper(k))]
