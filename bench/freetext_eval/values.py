@@ -136,6 +136,8 @@ class Values:
         base = {"particle": "particle", "compound": "compound", "foreign_origin": "foreign_origin",
                 "common_word": "common_word"}.get(form, "plain")
         p = self.person(base)
+        while form == "initials" and p.first[0] == "M" and "-" not in p.first:
+            p = self.person(base)  # "M. Lemoine" would read as "Monsieur Lemoine": ambiguous gold
         title = self.choice(TITLES_F if p.female else TITLES_M)
         sep = self.choice((" ", " ", " ", "\u00a0"))
         if form in ("first_last", "particle", "compound", "foreign_origin", "common_word"):
