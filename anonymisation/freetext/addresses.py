@@ -32,7 +32,7 @@ _NUMBER = r"\d{1,4}(?:\s?(?i:bis|ter|quater|[A-D])\b)?"
 # The street's name: words until punctuation or a lower-case word that is not a particle.
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ0-9][\w'’\-]*|(?:de|du|des|la|le|les|aux|au)\s+[a-zà-ÿ]{3,}|(?:d|l)['’][a-zà-ÿ]{3,}|(?:de|du|des|d'|d’|la|le|les|l'|l’|aux|au|à|en|sur|sous|et)(?=\s|[A-ZÀ-Þ]))"
 _NAME = rf"(?:\s+{_NAME_WORD}|(?<=['’]){_NAME_WORD}){{1,8}}(?:\s+[a-zà-ÿ]{{3,}}(?=\s*(?:,|\d{{5}}|$)))?"
-_COMPLEMENT = (r"(?:\s*,?\s*(?i:b[âa]t(?:iment)?\.?|appt?\.?|appartement|esc(?:alier)?\.?|étage|etage|porte|"
+_COMPLEMENT = (r"(?:\s*,?\s*(?i:b[âa]t(?:iment)?\.?|app?t\.?|appartement|logement|esc(?:alier)?\.?|étage|etage|porte|"
                r"r[ée]sidence|entr[ée]e|bo[iî]te|bp|cs)\s*[\w\-]+(?:\s+[A-ZÀ-Þ][\w'’\-]*){0,3})*")
 _TOWN = (r"\d{5}\s+[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[\s\-][A-ZÀ-ÖØ-Þ][\w'’\-]*|[\s\-](?:sur|sous|en|lès|les|le|la|de|du|aux?)"
          r"(?=[\s\-][A-ZÀ-ÖØ-Þ])){0,5}(?:\s+(?i:cedex)(?:\s*\d{1,2})?)?(?=\W|$)")
@@ -40,7 +40,7 @@ _NUMBERED = re.compile(rf"(?<![\w/.,]){_NUMBER}\s*,?\s*{_STREET}{_NAME}{_COMPLEM
 _UNNUMBERED = re.compile(rf"\b{_STREET}{_NAME}{_COMPLEMENT}\s*[,\-–]?\s*{_TOWN}")
 # "Résidence du Parc, bâtiment B, apt. 18, " before the number belongs to the same address.
 _PREFIX = re.compile(r"(?i:r[ée]sidence|lieu-dit|lieudit|hameau|domaine|lotissement|cit[ée])\s+[^,;()\n]{2,40}"
-                     r"(?:,\s*(?i:b[âa]t(?:iment)?\.?|appt?\.?|appartement|logement|esc(?:alier)?\.?|porte|entr[ée]e)"
+                     r"(?:,\s*(?i:b[âa]t(?:iment)?\.?|app?t\.?|appartement|logement|esc(?:alier)?\.?|porte|entr[ée]e)"
                      r"\s*[\w\-]+)*\s*[,\-–]\s*$")
 _MONTHS = (r"(?:janvier|janv\.?|février|fevrier|févr\.?|fevr\.?|mars|avril|avr\.?|mai|juin|juillet|juil\.?|août|aout"
            r"|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|décembre|decembre|déc\.?|dec\.?)")
@@ -90,6 +90,12 @@ class PublicAddresses:
 
 def find_addresses(text: str, public: PublicAddresses | None = None) -> list[tuple[int, int]]:
     """Spans of personal postal addresses (the institution's own addresses excepted), in text order."""
+    return address_spans(text, public)[0]
+
+
+def address_spans(text: str, public: PublicAddresses | None = None,
+                  ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of personal addresses, and of the institution's own addresses (kept, and no name inside them)."""
     text = text.translate(SPACES)
     spans: list[tuple[int, int]] = []
     kept: list[tuple[int, int]] = []  # the institution's own: neither redacted nor matched again shorter
@@ -102,7 +108,7 @@ def find_addresses(text: str, public: PublicAddresses | None = None) -> list[tup
             if any(start < b and a < end for a, b in spans + kept):
                 continue
             (kept if public is not None and text[start:end] in public else spans).append((start, end))
-    return sorted(spans)
+    return sorted(spans), sorted(kept)
 
 
 def find_birth_dates(text: str) -> list[tuple[int, int]]:

@@ -45,7 +45,11 @@ from anonymisation.freetext.vocabulary import (
 # capitalised word after them is not enough: a first name or two name words must follow.
 WEAK_INTRODUCERS = frozenset({("par",), ("avec",), ("chez",), ("nom",), ("fils",), ("fille",), ("agent",),
                               ("candidat",), ("candidate",), ("titulaire",), ("beneficiaire",)})
-_JOIN = frozenset({"-", "'", "’", "‑"})
+# Introducer phrases by their last word: one dictionary look-up per word, not one comparison per phrase.
+_BY_LAST_WORD: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in INTRODUCERS:
+    _BY_LAST_WORD.setdefault(_phrase[-1], []).append(_phrase)
+_JOIN = frozenset({"-", "'", "’", "‑", "–"})
 _MAX_NAME_WORDS = 6
 _EPONYM_WINDOW = 4
 # Words linking an eponym word to its name without making it someone's: "maison de l'étudiant X"
@@ -160,16 +164,25 @@ class _Words:
         """A common word with its capital only because it opens a sentence ("Le jury...")."""
         return self.opener(k) and not self.upper(k) and not (k + 1 < self.n and self.upper(k + 1))
 
+    def opening_surname(self, k: int) -> bool:
+        """A capitalised word opening a sentence, before a first name: a surname unless a verb or a common word.
+
+        "Rattrapage : Poulain Ghislaine" is a person; "Rappeler Marie" is not.
+        """
+        norm = self.words[k].norm
+        return (self.capital(k) and not self.blocked(k) and norm not in STOP_WORDS
+                and not norm.endswith(("er", "ir", "ez", "ons")))
+
     def particle(self, k: int) -> bool:
         return self.words[k].norm in PARTICLES
 
     def introducer_end(self, k: int) -> int | None:
         """When an introducer phrase ends at word k-1 (then ":" or blanks), its first word's index."""
-        for phrase in INTRODUCERS:
+        if k == 0:
+            return None
+        for phrase in _BY_LAST_WORD.get(self.words[k - 1].norm, ()):
             size = len(phrase)
-            if k - size < 0:
-                continue
-            if tuple(self.words[i].norm for i in range(k - size, k)) != phrase:
+            if k - size < 0 or tuple(self.words[i].norm for i in range(k - size, k)) != phrase:
                 continue
             gap = self.gap(k).strip()
             if gap in {"", ":", "-", "–", ":-", ","} or gap.endswith(":"):
@@ -216,7 +229,8 @@ def _company(w: _Words, first: int, last: int) -> bool:
         return True
     if last < w.n and w.text[w.words[last - 1].end:w.words[last].start].strip() == "&":
         return True
-    return before in firm and before not in {"association", "amis", "fondation"} | {"service", "services"}
+    touching = first > 0 and w.gap(first).isspace()
+    return touching and before in firm and before not in {"association", "amis", "fondation", "service", "services"}
 
 
 def eponym_before(w: _Words, first: int) -> bool:
@@ -236,8 +250,14 @@ def eponym_before(w: _Words, first: int) -> bool:
     return False
 
 
-def find_persons(text: str, words: Sequence[Token], lexicon: Container[str]) -> list[PersonSpan]:
-    """Names of persons in `text` by the rules of the module docstring, left to right, no overlap."""
+def find_persons(text: str, words: Sequence[Token], lexicon: Container[str],
+                 explained: list[PersonSpan] | None = None) -> list[PersonSpan]:
+    """Names of persons in `text` by the rules of the module docstring, left to right, no overlap.
+
+    ``explained`` (if given) receives the name-shaped spans the rules judged eponyms or firms.
+    """
+    if explained is None:
+        explained = []
     w = _Words(text, words, lexicon)
     seeds: list[PersonSpan] = []
     for k in range(w.n):
@@ -245,7 +265,9 @@ def find_persons(text: str, words: Sequence[Token], lexicon: Container[str]) -> 
     kept: list[PersonSpan] = []
     for seed in seeds:
         first, last = _extend(w, seed.first, seed.last)
-        if seed.rule not in {"civility", "introducer"} and (_company(w, first, last) or eponym_before(w, first)):
+        if seed.rule not in {"civility", "introducer", "initials"} and (_company(w, first, last)
+                                                                       or eponym_before(w, first)):
+            explained.append(PersonSpan(first, last, "not_a_person"))
             continue
         kept.append(PersonSpan(first, last, seed.rule))
     kept = _merge(kept)
@@ -278,8 +300,10 @@ def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
             if not w.first_name(nxt) or nxt + 1 < w.n and w.spaced(nxt + 1) and w.namey(nxt + 1) or w.upper(nxt) \
                     or not w.joined(nxt):
                 out.append(PersonSpan(k, nxt + 1, "first_name"))
-        if k > 0 and w.spaced(k) and w.namey(k - 1) and not w.first_name(k - 1) and not w.civility(k - 1) \
-                and (w.upper(k - 1) or not (nxt < w.n and w.spaced(nxt) and w.namey(nxt))):
+        before = k - 1
+        if k > 0 and w.spaced(k) and not w.civility(before) and (w.namey(before) or w.opening_surname(before)) \
+                and (w.upper(before) or not w.first_name(before)) \
+                and (w.upper(before) or not (nxt < w.n and w.spaced(nxt) and w.namey(nxt))):
             out.append(PersonSpan(k - 1, k + 1, "surname_first"))
     elif w.upper(k) and len(w.raw(k)) >= 3 and w.namey(k) and nxt < w.n and w.spaced(nxt) and w.capital(nxt) \
             and not w.upper(nxt) and w.namey(nxt) and w.words[nxt].norm not in w.lexicon:
@@ -287,8 +311,8 @@ def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
     if (not w.capital(k) and w.words[k].norm in w.names and w.words[k].norm not in NOT_NAMES and nxt < w.n
             and w.spaced(nxt) and not w.capital(nxt) and len(w.words[nxt].norm) >= 3
             and w.words[nxt].norm not in STOP_WORDS and w.words[nxt].norm not in NOT_NAMES
-            and w.words[nxt].norm not in w.names
-            and (w.words[k].norm not in w.lexicon or w.introducer_end(k) is not None)):
+            and (w.words[k].norm not in w.lexicon or w.words[nxt].norm not in w.lexicon
+                 or w.introducer_end(k) is not None)):
         out.append(PersonSpan(k, nxt + 1, "lower_case"))
     start = w.introducer_end(k)
     if start is not None and w.namey(k) and not w.civility(k):

@@ -93,7 +93,9 @@ _INE_WINDOW = 40
 
 # When two candidates overlap, the one found first in this order wins: check-keyed identifiers
 # before shapes without a key (a NIR's digits hold a phone-like run, a SIRET a SIREN).
-_PRIORITY = (NIR, IBAN, RIB, SIRET, SIREN, EMAIL, TELEPHONE, INE)
+# An international phone number ("+33 674729686") goes before SIRET/SIREN: its nine digits may pass Luhn.
+_PHONE_INTL = "TELEPHONE_INTL"
+_PRIORITY = (NIR, IBAN, RIB, _PHONE_INTL, SIRET, SIREN, EMAIL, TELEPHONE, INE)
 
 
 class IdentifierMatch(NamedTuple):
@@ -190,7 +192,9 @@ FUNCTIONAL_LOCAL_WORDS = frozenset({
     "site", "mail", "mails", "listes", "liste", "diffusion", "newsletter", "lettre", "appui", "pedagogie",
     "pedagogique", "cours", "planning", "emploi", "temps", "salles", "reservation", "reservations",
     "medical", "infirmerie", "social", "sociale", "assistante", "psy", "ecoute", "egalite", "diversite",
-    "referent", "referente", "harcelement", "mediateur", "mediation", "ombudsman", "scolarites", "de", "du",
+    "referent", "referente", "harcelement", "mediateur", "mediation", "ombudsman", "scolarites", "financier", "financiere",
+    "financiers", "relations", "internationales", "ressources", "humaines", "etudes", "campus", "universite", "univ",
+    "de", "du",
     "des", "la", "le", "et", "l", "d", "sciences", "lettres", "droit", "eco", "economie", "staps", "sante",
 })
 
@@ -205,7 +209,8 @@ def functional_email(value: str) -> bool:
 # Words that say a landline is a service's ("standard : 04 76 00 00 00", "accueil", "secrétariat").
 _SERVICE_PHONE = re.compile(r"\b(?:standard|accueil|secretariat|scolarite|service|renseignements|permanence|"
                             r"numero vert|hotline|assistance|loge|gardiennage|securite|infirmerie|bibliotheque|"
-                            r"reception|standard de l'universite)\b[^0-9]{0,30}$")
+                            r"reception)\b(?: (?:de l'universite|du service|medical|general|central))?"
+                            r"(?: (?:au|:|-|–|,|tel\.?|telephone))*\s*[:,\-–]?\s*$")
 
 
 def functional_phone(text: str, start: int, value: str) -> bool:
@@ -213,7 +218,7 @@ def functional_phone(text: str, start: int, value: str) -> bool:
     national = compact(TELEPHONE, value)
     if national[:2] in {"06", "07"}:
         return False
-    return bool(_SERVICE_PHONE.search(fold(text[max(0, start - 60):start])))
+    return bool(_SERVICE_PHONE.search(fold(text[max(0, start - 60):start]).replace("’", "'")))
 
 
 def has_ine_context(text: str, start: int, end: int) -> bool:
@@ -239,6 +244,9 @@ def _ibans(text: str) -> list[tuple[int, int]]:
 def _candidates(entity: str, text: str) -> list[tuple[int, int]]:
     if entity == IBAN:
         return _ibans(text)
+    if entity == _PHONE_INTL:
+        return [m.span() for m in _PATTERNS[TELEPHONE].finditer(text) if m.group()[:1] in "+0" and
+                m.group()[:2] in {"+3", "00"}]
     spans = [m.span() for m in _PATTERNS[entity].finditer(text)]
     if entity == EMAIL:
         spans += [m.span() for m in OBFUSCATED_EMAIL.finditer(text)]
@@ -264,7 +272,8 @@ def find_identifiers(text: str, *, ine_context: bool = True, functional: bool = 
             if any(start < t.end and t.start < end for t in taken):
                 continue
             value = text[start:end]
-            validator = _VALIDATORS.get(entity)
+            entity_ = TELEPHONE if entity == _PHONE_INTL else entity
+            validator = _VALIDATORS.get(entity_)
             if validator is not None and not validator(value):
                 continue
             if (entity == INE and ine_context and not _INE_STRICT.match(value) and not _INE_ALNUM_BARE.match(value)
@@ -272,9 +281,9 @@ def find_identifiers(text: str, *, ine_context: bool = True, functional: bool = 
                 continue
             if entity == EMAIL and not functional and functional_email(value):
                 continue
-            if entity == TELEPHONE and not functional and functional_phone(text, start, value):
+            if entity_ == TELEPHONE and not functional and functional_phone(text, start, value):
                 continue
-            taken.append(IdentifierMatch(entity, start, end))
+            taken.append(IdentifierMatch(TELEPHONE if entity == _PHONE_INTL else entity, start, end))
     return sorted(taken, key=lambda t: t.start)
 
 

@@ -33,7 +33,7 @@ from anonymisation.freetext.addresses import (
     ADRESSE,
     DATE_NAISSANCE,
     PublicAddresses,
-    find_addresses,
+    address_spans,
     find_birth_dates,
     may_hold_address,
 )
@@ -46,7 +46,7 @@ from anonymisation.freetext.names import (
     name_candidates,
 )
 from anonymisation.freetext.normalise import Token, tokens
-from anonymisation.freetext.person_rules import _company, _extend, _Words, eponym_before, find_persons
+from anonymisation.freetext.person_rules import PersonSpan, _company, _extend, _Words, eponym_before, find_persons
 from anonymisation.freetext.recognizers import LEGAL_PERSON_ENTITIES, find_identifiers
 
 PERSONNE = "PERSONNE"
@@ -204,8 +204,10 @@ class FreeTextScanner:
             legal = m.entity in LEGAL_PERSON_ENTITIES and self._sirets_allowed
             (draft.allowed if legal else draft.taken).append(Finding(m.entity, 0, m.start, m.end, "pattern"))
         if may_hold_address(text):
-            for entity, spans in ((ADRESSE, find_addresses(text, self._addresses)),
-                                  (DATE_NAISSANCE, find_birth_dates(text))):
+            personal, public = address_spans(text, self._addresses)
+            # The institution's own address stays whole: "2 place Doyen Gosse" names no person.
+            draft.allowed += [Finding(ADRESSE, 0, start, end, "public") for start, end in public]
+            for entity, spans in ((ADRESSE, personal), (DATE_NAISSANCE, find_birth_dates(text))):
                 for start, end in spans:
                     if not _overlaps(start, end, draft.taken + draft.allowed):
                         draft.taken.append(Finding(entity, 0, start, end, "pattern"))
@@ -217,10 +219,18 @@ class FreeTextScanner:
                 draft.kept.append(Finding(PERSONNE, 0, start, end, "deny_list", kept_public_name=True))
             else:
                 draft.taken.append(Finding(PERSONNE, 0, start, end, "deny_list"))
-        for span in find_persons(text, words, self._lexicon):
+        explained: list[PersonSpan] = []
+        for span in find_persons(text, words, self._lexicon, explained):
             self._add_rule_person(draft, span.first, span.last)
         if self._use_ner:
-            draft.candidates = name_candidates(text, words, self._lexicon, self._deny.words)
+            # A word the person rules block (a role, a service, a firm word) can never be redacted from
+            # an NER span either (see _add_person): it is no candidate, so the NER is not run for it.
+            shaped = _Words(text, words, self._lexicon)
+            # Words of an eponym or a firm the rules recognised: _add_person drops such spans too.
+            in_public = {k for p, q in draft.public for k in range(p, q)}
+            in_public |= {k for span in explained for k in range(span.first, span.last)}
+            draft.candidates = [c and not shaped.blocked(k) and k not in in_public for k, c in
+                                enumerate(name_candidates(text, words, self._lexicon, self._deny.words))]
         return draft
 
     @staticmethod

@@ -62,6 +62,10 @@ INTRODUCERS: tuple[tuple[str, ...], ...] = tuple(tuple(p.split()) for p in (
     "titulaire", "candidat", "candidate", "laureat", "laureate", "etudiant", "etudiante", "stagiaire",
     "doctorant", "doctorante", "agent", "agente", "vacataire", "prestataire", "consultant", "consultante",
     "technicien", "technicienne", "commercial", "commerciale", "chef de projet", "cheffe de projet",
+    "contact technique", "contact administratif", "contact commercial", "contact presse", "voir aussi",
+    "s adresser a", "adresser a", "verifie par", "verifies par", "verifiee par", "verifiees par", "controle par",
+    "saisi par", "saisie par", "saisies par", "rappel", "absence de", "excuse", "excusee", "cc", "copie a",
+    "remboursement a", "prevenir", "informer", "convoquer", "convoque", "convoquee", "recu", "recue",
 ))
 EPONYM_WORDS = frozenset({
     "amphitheatre", "amphi", "batiment", "bat", "salle", "rue", "avenue", "boulevard", "place", "allee",
