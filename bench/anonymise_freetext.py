@@ -53,7 +53,11 @@ STATUSES = ("full", "partial", "missed")
 def load(path: Path) -> tuple[list[dict], dict]:
     with path.open(encoding="utf-8") as lines:
         records = [json.loads(line) for line in lines]
-    context = yaml.safe_load((path.parent / "context.yaml").read_text(encoding="utf-8"))
+    # A fresh draw (build.py --seed N --out elsewhere) uses the committed set's context.
+    context_path = path.parent / "context.yaml"
+    if not context_path.exists():
+        context_path = SET.parent / "context.yaml"
+    context = yaml.safe_load(context_path.read_text(encoding="utf-8"))
     return records, context
 
 
