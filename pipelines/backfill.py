@@ -17,6 +17,10 @@ ticks, not of runs launched from code or the UI.
 
 The runs carry no ``opendata/night`` tag, so the night's publication sensor
 ignores them: the backfill's own publication run is the only one.
+
+As in the night, one failure stops one dataset: an unreachable system is
+left out of the extraction runs, and the publication run selects only the
+datasets whose upstreams were all materialised (``pipelines.runner.plan``).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from pipelines.jobs import PUBLICATION_JOB
 from pipelines.nightly import PUBLICATION_SENSOR
 from resources.contracts import load_contract
 from resources.institution import SYSTEMS, config_dir, load_institution, project_root
+from tests.pipelines.test_cli import HR_DATASETS, held_back
 
 OPENDATA = str(Path(sys.executable).parent / "opendata")
 YEAR = dt.date.today().year
@@ -33,9 +34,9 @@ FIRST, LAST = YEAR - 2, YEAR
 TAG = f"{FIRST}-{LAST}"
 
 
-def _run(args: list[str], home: Path) -> subprocess.CompletedProcess:
+def _run(args: list[str], home: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENDATA_", "DAGSTER_"))}
-    environ["OPENDATA_HOME"] = str(home)
+    environ.update({"OPENDATA_HOME": str(home), **env})
     return subprocess.run([OPENDATA, *args], cwd=project_root(), env=environ, capture_output=True, text=True,
                           timeout=600)
 
@@ -110,6 +111,28 @@ def test_backfill_again_replaces_and_runs_are_found_by_tag(backfilled, monkeypat
     sensor = build_definitions(load_institution("demo")).get_sensor_def(PUBLICATION_SENSOR)
     tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
     assert not tick.run_requests
+
+
+def test_backfill_with_hr_down_publishes_the_others_and_holds_back_hr(backfilled) -> None:
+    home, _, _ = backfilled
+    online = {p.name for p in (home / "demo" / "store").iterdir() if (p / "latest").is_dir()}
+    done = _run(["backfill", "--from", str(LAST), "--to", str(LAST)], home, COLUMNS="400",
+                OPENDATA_HR_URL="postgresql+psycopg://reader:Zx9-secret@127.0.0.1:1/siham")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Zx9-secret" not in done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {len(HR_DATASETS)} dataset(s) held back (see 'held back' above); the others were published"]
+    reasons = held_back(done.stdout)
+    assert set(reasons) == HR_DATASETS, done.stdout[-3000:]
+    assert all("hr source database is unreachable" in reason for reason in reasons.values())
+    others = online - HR_DATASETS
+    assert {"effectifs_etudiants", "marches_publics", "subventions"} <= others
+    assert f"Published: 0 new version(s), {len(others)} unchanged (version online kept)" in done.stdout
+    # The publication run selected only the datasets whose sources were all extracted: it succeeded.
+    instance = dg.DagsterInstance.from_config(str(home / ".dagster"))
+    [publication] = instance.get_runs(filters=dg.RunsFilter(job_name=PUBLICATION_JOB,
+                                                            tags={BACKFILL_TAG: f"{LAST}-{LAST}"}))
+    assert publication.status == dg.DagsterRunStatus.SUCCESS
 
 
 def test_backfill_without_sources_says_so_in_one_line(tmp_path: Path) -> None:

@@ -63,12 +63,46 @@ def test_second_demo_reuses_the_sources(demo_home) -> None:
     assert before == {p: p.stat().st_mtime_ns for p in (home / "demo" / "sources").glob("*.sqlite")}
 
 
+# With HR down, only what is built from HR is held back (the budget lines are checked against HR's structures).
+HR_DATASETS = {"annuaire", "effectifs_personnels", "tableau_avancement", "structures", "execution_budgetaire"}
+
+
+def held_back(stdout: str) -> dict[str, str]:
+    """The summary's held-back datasets and their reasons."""
+    return dict(line.split("held back: ", 1)[1].split(": ", 1) for line in stdout.splitlines()
+                if line.startswith("  held back: "))
+
+
+def test_hr_down_holds_back_hr_datasets_only_and_prints_the_summary(demo_home) -> None:
+    home, _ = demo_home
+    store = home / "demo" / "store"
+    online = {p.name for p in store.iterdir() if (p / "latest").is_dir()}
+    done = _run(["demo", "--years", "1"], home, COLUMNS="400",
+                OPENDATA_HR_URL="postgresql+psycopg://reader:Zx9-secret@127.0.0.1:1/siham")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Zx9-secret" not in done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {len(HR_DATASETS)} dataset(s) held back (see 'held back' above); the others were published"]
+    reasons = held_back(done.stdout)
+    assert set(reasons) == HR_DATASETS, done.stdout[-3000:]
+    assert all(r.startswith("hr source database is unreachable at postgresql+psycopg://reader:***@127.0.0.1:1/")
+               for r in reasons.values())
+    # The students' and the other finance datasets went through their checks and were published (unchanged data).
+    others = online - HR_DATASETS
+    assert {"effectifs_etudiants", "marches_publics", "subventions"} <= others
+    assert f"Published: 0 new version(s), {len(others)} unchanged (version online kept)" in done.stdout
+    assert f"Held back: {len(HR_DATASETS)} dataset(s)" in done.stdout
+    assert "Blocking checks: " in done.stdout and " 0 failed" in done.stdout
+
+
 def test_unreachable_source_fails_in_one_line_without_password(tmp_path: Path) -> None:
-    done = _run(["demo"], tmp_path, OPENDATA_HR_URL="postgresql+psycopg://reader:Zx9-secret@127.0.0.1:1/siham")
+    """On a fresh home nothing was ever staged: every dataset waits for HR (the leak guard reads its persons)."""
+    done = _run(["demo", "--years", "1"], tmp_path, OPENDATA_HR_URL="postgresql+psycopg://reader:Zx9-secret@127.0.0.1:1/siham")
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ") and "hr source database is unreachable" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "held back" in lines[0], done.stderr
+    assert "hr source database is unreachable" in done.stdout
+    assert not (tmp_path / "demo" / "store" / "annuaire").exists()
     assert "Zx9-secret" not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
 
