@@ -102,12 +102,14 @@ def address_spans(text: str, public: PublicAddresses | None = None,
     for pattern in (_NUMBERED, _UNNUMBERED):
         for m in pattern.finditer(text):
             start, end = m.start(), _clean_end(text, m.start(), m.end())
+            if public is not None and text[start:end] in public:
+                kept.append((start, end))
+                continue
             prefix = _PREFIX.search(text, max(0, start - 90), start)
             if prefix is not None and prefix.end() == start:
                 start = prefix.start()
-            if any(start < b and a < end for a, b in spans + kept):
-                continue
-            (kept if public is not None and text[start:end] in public else spans).append((start, end))
+            if not any(start < b and a < end for a, b in spans + kept):
+                spans.append((start, end))
     return sorted(spans), sorted(kept)
 
 

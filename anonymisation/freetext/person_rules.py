@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from anonymisation.freetext.normalise import Token
+from anonymisation.freetext.normalise import Token, tokens
 from anonymisation.freetext.vocabulary import (
     CIVILITIES,
     EPONYM_WORDS,
@@ -241,11 +241,13 @@ def eponym_before(w: _Words, first: int) -> bool:
     name is a person's.
     """
     for k in range(first - 1, max(-1, first - 1 - _EPONYM_WINDOW), -1):
+        if any(ch in ".;:!?\n()," for ch in w.gap(k + 1)):
+            return False
         norm = w.words[k].norm
         if norm in EPONYM_WORDS:
             linked = w.words[first - 1].norm in _OWNER_LINKS and first - 1 > k
             return not linked or norm in _ORG_OWNER_OK
-        if norm not in _LINKING or any(ch in ".;:!?\n()," for ch in w.gap(k + 1)):
+        if norm not in _LINKING:
             return False
     return False
 
@@ -314,6 +316,10 @@ def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
             and (w.words[k].norm not in w.lexicon or w.words[nxt].norm not in w.lexicon
                  or w.introducer_end(k) is not None)):
         out.append(PersonSpan(k, nxt + 1, "lower_case"))
+    if (w.capital(k) and not w.upper(k) and not w.opener(k) and w.namey(k) and w.words[k].norm not in w.lexicon
+            and nxt < w.n and w.spaced(nxt) and w.capital(nxt) and not w.upper(nxt) and w.namey(nxt)
+            and w.words[nxt].norm not in w.lexicon and not (nxt + 1 < w.n and w.spaced(nxt + 1) and w.namey(nxt + 1))):
+        out.append(PersonSpan(k, nxt + 1, "unknown_pair"))  # "Lefort Ysoline": two unknown capitalised words
     start = w.introducer_end(k)
     if start is not None and w.namey(k) and not w.civility(k):
         phrase = tuple(x.norm for x in w.words[start:k])
@@ -344,3 +350,22 @@ def _repeated_surnames(w: _Words, found: list[PersonSpan]) -> list[PersonSpan]:
     inside = {k for s in found for k in range(s.first, s.last)}
     return [PersonSpan(k, k + 1, "repeated") for k in range(w.n)
             if k not in inside and w.words[k].norm in surnames and (w.capital(k) or w.upper(k))]
+
+
+def eponyms(labels: Sequence[str], lexicon: Container[str]) -> list[str]:
+    """The eponyms in the institution's own labels ("Laboratoire Jean Kuntzmann" -> "Jean Kuntzmann").
+
+    Only what the rules judge an eponym or a firm in its label becomes a
+    public name: a person named in a label ("Secrétariat de Mme Garnier")
+    never does.
+    """
+    found: dict[str, None] = {}
+    for label in labels:
+        if not isinstance(label, str):
+            continue
+        words = tokens(label)
+        explained: list[PersonSpan] = []
+        find_persons(label, words, lexicon, explained)
+        for span in explained:
+            found[label[words[span.first].start:words[span.last - 1].end]] = None
+    return list(found)

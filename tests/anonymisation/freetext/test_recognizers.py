@@ -78,9 +78,12 @@ def test_email(email: str) -> None:
     ("INE : 1234567890A", [("INE", "1234567890A")]),
     ("numéro étudiant 123456789AB, inscrit en L2", [("INE", "123456789AB")]),
     ("n° étudiant : 0123456789z", [("INE", "0123456789z")]),
-    ("code 1234567890A du lot", []),                            # no context word: no INE
+    ("code 1234567890A du lot", [("INE", "1234567890A")]),      # its national form: an INE anywhere
+    ("code 1234567890a du lot", []),                            # lower-case key, no context word: no INE
+    ("n° étudiant 6H0YH90B66U", [("INE", "6H0YH90B66U")]),      # alphanumeric form next to its context word
+    ("réf. UMR5217CNRS", []),                                   # a letter first, no context: a code
 ])
-def test_ine_needs_context(text: str, expected: list[tuple[str, str]]) -> None:
+def test_ine_forms(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
 
 
@@ -130,3 +133,42 @@ def test_pretest_agrees_between_python_and_re2(text: str) -> None:
 def test_pretest_never_misses_an_identifier(text: str) -> None:
     if find_identifiers(text, ine_context=False):
         assert may_hold_identifier(text)
+
+
+def rib(bank: str, branch: str, account: str) -> str:
+    """A RIB with its key: 97 - ((89 bank + 15 branch + 3 account) mod 97)."""
+    return f"{bank} {branch} {account} {97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97:02d}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"RIB : {rib('30004', '00123', '00012345678')}.", [("RIB", rib("30004", "00123", "00012345678"))]),
+    ("RIB : 30004 00123 00012345678 42", []),                   # wrong key
+    ("code banque 30004 code guichet 00123 n° de compte 00012345678 clé RIB 43",
+     [("RIB", "30004 code guichet 00123 n° de compte 00012345678 clé RIB 43")]),
+    ("IBAN DE89 3704 0044 0532 0130 00 et merci", [("IBAN", "DE89 3704 0044 0532 0130 00")]),
+])
+def test_bank_details(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("écrire à jean.dupont [at] univ-x.fr", "jean.dupont [at] univ-x.fr"),
+    ("écrire à jean.dupont arobase univ-x point fr svp", "jean.dupont arobase univ-x point fr"),
+    ("jean.dupont(at)gmail.com", "jean.dupont(at)gmail.com"),
+])
+def test_obfuscated_email(text: str, expected: str) -> None:
+    assert found(text) == [("EMAIL", expected)]
+    assert compact("EMAIL", expected) in {"jean.dupont@univ-x.fr", "jean.dupont@gmail.com"}
+
+
+@pytest.mark.parametrize("text", ["contact : scolarite@univ-demo.fr", "secretariat.master [at] univ-demo.fr",
+                                  "standard : 04 76 00 00 00", "accueil : 04.76.00.12.34"])
+def test_a_service_contact_is_not_a_person(text: str) -> None:
+    assert found(text) == []
+    assert found("rappeler au 04 76 00 00 00") == [("TELEPHONE", "04 76 00 00 00")]
+
+
+@pytest.mark.parametrize("phone", ["06 123 456 78", "0 6 12 34 56 78", "06/12/34/56/78", "+33(0)612345678",
+                                   "+33 674729686", "06 12 34 56 78"])
+def test_irregular_phone_groups(phone: str) -> None:
+    assert found(f"tél. {phone}.") == [("TELEPHONE", phone)]

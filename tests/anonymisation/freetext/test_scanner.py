@@ -41,7 +41,8 @@ def test_redaction(scanner: FreeTextScanner, text: str, expected: str) -> None:
 def test_ner_person_is_redacted_and_reported(scanner: FreeTextScanner) -> None:
     result = scanner.scan(["Entretien avec Gabriel Fabre prévu lundi."])
     assert result.texts == ["Entretien avec [PERSONNE] prévu lundi."]
-    assert [(f.entity, f.row, f.start, f.end, f.source) for f in result.findings] == [("PERSONNE", 0, 15, 28, "ner")]
+    # A first name next to a capitalised word: the person rules find it before the NER is needed.
+    assert [(f.entity, f.row, f.start, f.end, f.source) for f in result.findings] == [("PERSONNE", 0, 15, 28, "rules")]
 
 
 def test_public_name_kept_and_listed(scanner: FreeTextScanner) -> None:
@@ -93,11 +94,13 @@ def test_repeated_values_are_scanned_once(scanner: FreeTextScanner, monkeypatch:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(analyzer, "analyze", spy)
-    texts = ["Entretien avec Gabriel Fabre prévu.", "Appel de Sophie Marchal.", "Rien à signaler."] * 100
+    texts = ["Entretien avec Gabriel Fabre prévu.", "Réunion à Grenoble prévue.", "Visite à Chamonix prévue.",
+             "Rien à signaler."] * 100
     result = scanner.scan(texts)
-    assert result.stats == {"distinct": 3, "ner_texts": 2}
+    # Only the two texts with a capitalised word no rule explains go to the NER (towns: no person).
+    assert result.stats == {"distinct": 4, "ner_texts": 2, "withheld": 0}
     assert len(calls) == 2
-    assert result.counts() == {"PERSONNE": 200}
+    assert result.counts() == {"PERSONNE": 100}
     assert result.texts[3] == result.texts[0] == "Entretien avec [PERSONNE] prévu."
 
 
@@ -140,5 +143,18 @@ def test_library_errors_do_not_leak_text(scanner: FreeTextScanner, monkeypatch: 
 
     monkeypatch.setattr(analyzer.nlp_engine, "process_batch", failing)
     with pytest.raises(FreeTextEngineError) as err:
-        scanner.scan(["Entretien avec Gabriel Fabre prévu."])
+        engine.person_spans(["Réunion avec Fabre à Grenoble."])
     assert "Fabre" not in str(err.value) and err.value.__cause__ is None and err.value.__suppress_context__
+    # The scanner falls back safely: a text the NER cannot read is withheld whole, never published unscanned.
+    result = scanner.scan(["Réunion avec Fabre à Grenoble.", "Rien à signaler."])
+    assert result.texts == ["[TEXTE_RETIRE]", "Rien à signaler."]
+    assert result.stats["withheld"] == 1 and result.counts() == {"TEXTE_RETIRE": 1}
+    assert "Fabre" not in repr(result.findings)
+
+
+def test_a_text_too_long_for_the_ner_is_withheld(scanner: FreeTextScanner) -> None:
+    """spaCy refuses texts over 1,000,000 characters: such a cell is withheld, never published unscanned."""
+    huge = "Compte rendu de Ysoline Quenardel. " + "Rien. " * 200_000
+    result = scanner.scan([huge, "Rien à signaler."])
+    assert result.texts == ["[TEXTE_RETIRE]", "Rien à signaler."]
+    assert result.stats["withheld"] == 1
