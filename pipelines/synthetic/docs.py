@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
+from pipelines.synthetic.freetext import PLANTED
 from pipelines.synthetic.schema import METADATA, SYSTEMS
 from pipelines.synthetic.schema_common import sql_type_name
 
@@ -175,10 +176,31 @@ def _table_section(name: str, spec: dict, table: sa.Table) -> list[str]:
             f"| `{column}` | {sql.comment if sql is not None else ''} | "
             f"{sql_type_name(sql.type) if sql is not None else '?'} | `{col['type']}` | "
             f"{'yes' if col['personal'] else 'no'} | {', '.join(col.get('use') or []) or '(not extracted)'} |")
-    notes = NOTES.get(name)
+    notes = NOTES.get(name, []) + _planted_notes(name)
     if notes:
         lines += [""] + [f"- {note}" for note in notes]
     return lines + [""]
+
+
+def _planted_notes(name: str) -> list[str]:
+    """What the generator plants in the table's free-text columns for the scanner (``freetext.PLANTED``)."""
+    notes = []
+    for key, planting in PLANTED.items():
+        _, table, column = key.split(".")
+        if table != name:
+            continue
+        if all("{civil}" in t and "{person}" not in t for t in planting.templates):
+            example = planting.templates[0].strip(" -(").replace("{civil}", "Mme Garnier")
+            notes.append(f"Very rarely (about {planting.share:.0%} of rows) `{column}` names a person unknown to "
+                         f"the sources by civility and surname, as real labels do (\"... {example}\").")
+        else:
+            notes.append(f"About {planting.share:.1%} of `{column}` values also name persons unknown to the "
+                         "sources (parents, contractors' contacts, external jury members, landlords) in every "
+                         "written form, or hold e-mails, phones, NIR, INE, IBAN, RIB, personal addresses and dates "
+                         "of birth in every written form, beside look-alikes to keep (eponyms, prizes, companies, "
+                         "functional contacts, site addresses): planted for the free-text scanner "
+                         "(`pipelines/synthetic/freetext_persons.py`).")
+    return notes
 
 
 def _mapping(title: str, pairs: tuple[tuple[str, str], ...], head: str) -> list[str]:
