@@ -9,9 +9,13 @@ at the finished candidate and blocks it if any cell still holds:
   value or inside a text, whatever its spacing or case (``identifier:KIND``);
 - the full name of a person of the sources that no exception covers, in
   any order, case or accents (``name``);
-- something shaped like a NIR, IBAN, phone, e-mail or INE next to its
-  context word, even if the sources do not know it (``pattern:KIND``).
-  SIRET/SIREN of legal persons are allowed (décret 2017-779, DECP).
+- something shaped like a NIR, IBAN, RIB, phone, e-mail or INE (in its
+  national forms, or next to its context word), even if the sources do not
+  know it (``pattern:KIND``). SIRET/SIREN of legal persons and a service's
+  e-mail or switchboard are allowed (décret 2017-779, DECP);
+- anything shaped like a person, an address or a date of birth, known to
+  the sources or not (``shape:...``, ``guard_shapes.py``), outside the
+  nominative exceptions and the recognised public names.
 
 No NER: it runs in seconds on a million rows (each distinct value of a column
 is checked once, then mapped back to its rows). A finding names the dataset,
@@ -43,9 +47,9 @@ from anonymisation.freetext.recognizers import (
     SHAPES,
     compact,
     find_identifiers,
-    has_ine_context,
 )
 from anonymisation.guard_index import KINDS, GuardKeyError, IdentifierIndex, hmac_key
+from anonymisation.guard_shapes import PersonShapes
 
 __all__ = ["AcceptedFileError", "AcceptedFinding", "GuardKeyError", "IdentifierIndex", "LeakFinding",
            "hmac_key", "load_accepted", "scan_frame"]
@@ -114,7 +118,8 @@ def load_accepted(path: Path) -> list[AcceptedFinding]:
 
 
 def _value_rules(value: str, index: IdentifierIndex, starts: dict[str, bool], whole: Sequence[str],
-                 inside: bool, names: bool, public: PublicNames | None = None) -> list[tuple[str, str]]:
+                 inside: bool, names: bool, public: PublicNames | None = None,
+                 shapes: PersonShapes | None = None) -> list[tuple[str, str]]:
     """(rule, value hash) of everything personal in one distinct value.
 
     `whole`: identifier kinds the whole value is shaped like; `inside`: the
@@ -134,7 +139,7 @@ def _value_rules(value: str, index: IdentifierIndex, starts: dict[str, bool], wh
             norm = compact(m.entity, value[m.start:m.end])
             if index.has(m.entity, norm):
                 hits[(f"identifier:{m.entity}", index.digest(norm).hex())] = None
-            elif m.entity != INE or has_ine_context(value, m.start, m.end):
+            elif m.entity != INE or any(x.start == m.start for x in find_identifiers(value)):
                 hits[(f"pattern:{m.entity}", index.digest(norm).hex())] = None
             else:
                 continue
@@ -150,7 +155,18 @@ def _value_rules(value: str, index: IdentifierIndex, starts: dict[str, bool], wh
             # A name inside a flagged e-mail address is the same leak: one finding is enough.
             if not any(a < words[j - 1].end and words[i].start < b for a, b in spans):
                 hits[("name", index.digest(" ".join(w.norm for w in words[i:j])).hex())] = None
+                spans.append((words[i].start, words[j - 1].end))
+    if names and shapes is not None:
+        for rule, a, b in shapes.find(value):
+            if not any(a < y and x < b for x, y in spans):
+                # The whole cell's hash: the DPO accepts this exact text, not the shape anywhere.
+                hits[(rule, index.digest(value_key(value)).hex())] = None
     return list(hits)
+
+
+def value_key(value: str) -> str:
+    """The normalised form of a whole cell whose hash the DPO accepts for a shape finding."""
+    return "cell:" + " ".join(value.split())
 
 
 def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
@@ -159,7 +175,8 @@ def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
 
 
 def _distinct_rules(column: pd.Series, index: IdentifierIndex, starts: dict[str, bool],
-                    public: PublicNames | None = None) -> dict[object, list[tuple[str, str]]]:
+                    public: PublicNames | None = None, shapes: PersonShapes | None = None,
+                    ) -> dict[object, list[tuple[str, str]]]:
     """Findings per distinct value of one column (text-like columns; integer columns only as NIRs)."""
     values = column.dropna()
     if pd.api.types.is_integer_dtype(values.dtype):
@@ -178,7 +195,7 @@ def _distinct_rules(column: pd.Series, index: IdentifierIndex, starts: dict[str,
     out: dict[object, list[tuple[str, str]]] = {}
     for i in todo.tolist():
         kinds = [kind for kind, hit in whole.items() if hit[i]]
-        found = _value_rules(texts[i], index, starts, kinds, bool(inside[i]), bool(names[i]), public)
+        found = _value_rules(texts[i], index, starts, kinds, bool(inside[i]), bool(names[i]), public, shapes)
         if found:
             out[originals[i]] = found
     return out
@@ -191,7 +208,7 @@ def _checked(dtype: object) -> bool:
 
 def scan_frame(df: pd.DataFrame, dataset: str, index: IdentifierIndex, *, key_columns: Sequence[str],
                accepted: Sequence[AcceptedFinding] = (), skip_columns: Collection[str] = (),
-               public_names: PublicNames | None = None) -> list[LeakFinding]:
+               public_names: PublicNames | None = None, shapes: PersonShapes | None = None) -> list[LeakFinding]:
     """Every cell of every text (and integer) column, checked against the index and the identifier patterns.
 
     Findings cleared by `accepted` (same dataset, column, rule and value
@@ -206,7 +223,7 @@ def scan_frame(df: pd.DataFrame, dataset: str, index: IdentifierIndex, *, key_co
         column = df[name]
         if name in skip_columns or not _checked(column.dtype):
             continue
-        rules = _distinct_rules(column, index, starts, public_names)
+        rules = _distinct_rules(column, index, starts, public_names, shapes)
         rules = {v: kept for v, found in rules.items()
                  if (kept := [(r, h) for r, h in found if (dataset, str(name), r, h) not in cleared])}
         if rules:

@@ -63,3 +63,16 @@ def oppositions(policies: Iterable[Policy], read: Reader) -> dict[str, set[str]]
         key = exception.person_key.partition(".")[2]
         found[exception.opposition] = set(read(system, table)[key].dropna().astype("str"))
     return found
+
+
+def institution_places(read: Reader) -> tuple[list[str], list[str]]:
+    """The institution's own structure labels and site addresses ("621 avenue Centrale, 38400 Saint-Martin-d'Hères").
+
+    Both are public: the labels' eponyms and the sites' addresses stay in free text.
+    """
+    frame = read("hr", "structures")
+    labels = frame["libelle"].dropna().astype("str").drop_duplicates().tolist()
+    sites = frame[["adresse", "code_postal", "commune"]].dropna(subset=["adresse"]).drop_duplicates()
+    addresses = [f"{row.adresse}, {row.code_postal or ''} {row.commune or ''}".strip(" ,")
+                 for row in sites.itertuples(index=False)]
+    return labels, addresses

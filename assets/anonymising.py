@@ -17,10 +17,14 @@ import yaml
 from anonymisation.apply import ApplyContext, apply
 from anonymisation.datasets import BUILDERS, BuildContext
 from anonymisation.dictionary import Dictionary, load_dictionary
-from anonymisation.freetext import FreeTextScanner
+from anonymisation.freetext import FreeTextScanner, engine
+from anonymisation.freetext.person_rules import eponyms
 from anonymisation.freetext.names import PublicNames
+from anonymisation.freetext.addresses import PublicAddresses
 from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
-from anonymisation.persons import Persons, collect_persons, oppositions
+from anonymisation.guard_shapes import PersonShapes
+from anonymisation.review_page import review_dir, write_review_page
+from anonymisation.persons import Persons, collect_persons, institution_places, oppositions
 from anonymisation.policy import Policy
 from anonymisation.report import AnonymisationReport, combine
 from resources.candidates import CandidateArea, NothingStagedError, staged_reader
@@ -57,19 +61,29 @@ def _dictionary() -> Dictionary:
 
 
 @cache
-def _public_names() -> PublicNames:
-    return PublicNames(public_names())
-
-
-@cache
 def _persons(staging_root: str, stamp: str) -> Persons:
     return collect_persons(staged_reader(StagingArea(root=staging_root)))
 
 
 @cache
+def _institution_names(staging_root: str, stamp: str) -> tuple[list[str], list[str]]:
+    """Public names (the steward's and the eponyms of the institution's own labels) and site addresses."""
+    labels, addresses = institution_places(staged_reader(StagingArea(root=staging_root)))
+    return public_names() + eponyms(labels, engine.lexicon()), addresses
+
+
+@cache
+def _institution_public(staging_root: str, stamp: str) -> tuple[PublicNames, PublicAddresses]:
+    names, addresses = _institution_names(staging_root, stamp)
+    return PublicNames(names), PublicAddresses(addresses)
+
+
+@cache
 def _scanner(staging_root: str, stamp: str) -> FreeTextScanner:
+    """The scanner of this run: the sources' persons denied; public names and the institution's sites kept."""
     persons = _persons(staging_root, stamp)
-    return FreeTextScanner(deny_names=persons.names, public_names=public_names())
+    names, addresses = _institution_names(staging_root, stamp)
+    return FreeTextScanner(deny_names=persons.names, public_names=names, public_addresses=addresses)
 
 
 @cache
@@ -85,7 +99,7 @@ def _index(staging_root: str, stamp: str) -> IdentifierIndex:
 def _stamp(staging: StagingArea) -> str:
     """Changes whenever a person table is re-extracted, so the caches follow the sources."""
     parts = []
-    for system, table in (("hr", "agents"), ("students", "etudiants"), ("finance", "tiers")):
+    for system, table in (("hr", "agents"), ("hr", "structures"), ("students", "etudiants"), ("finance", "tiers")):
         latest = staging.latest(system, table)
         parts.append(str(latest.parent.name) if latest else "-")
     return "|".join(parts)
@@ -141,14 +155,27 @@ def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea,
         report = combine([(year, report) for year, (_, report) in parts])
     candidate = candidates.write(policy.dataset, run_id, out, nominative=policy.nominative)
     paths = report.write(candidates.report_dir("anonymisation", as_of))
-    accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []
-    skip = policy.exception.columns if policy.exception else ()
-    leaks = scan_frame(out, policy.dataset, _index(staging.root, stamp), key_columns=_keys(policy),
-                       accepted=accepted, skip_columns=skip, public_names=_public_names())
+    leaks = _guard(out, policy, staging, stamp, as_of)
     return DatasetOutcome(policy, candidate, report, paths, leaks, out)
 
 
+def _guard(out: pd.DataFrame, policy: Policy, staging: StagingArea, stamp: str, as_of: dt.date) -> list[LeakFinding]:
+    """The leak guard on the candidate; what it flags is shown to the DPO on a page of the private work folder."""
+    accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []
+    skip = policy.exception.columns if policy.exception else ()
+    names, addresses = _institution_public(staging.root, stamp)
+    index = _index(staging.root, stamp)
+    leaks = scan_frame(out, policy.dataset, index, key_columns=_keys(policy), accepted=accepted,
+                       skip_columns=skip, public_names=names,
+                       shapes=PersonShapes(names, addresses, engine.lexicon()))
+    write_review_page(review_dir(staging.root, as_of), policy.dataset, out, leaks, index)
+    return leaks
+
+
 def _keys(policy: Policy) -> list[str]:
-    """Columns that name a row in a leak message: dimensions, or the first column of a row-level dataset."""
-    dims = [c.name for c in policy.by_role("dimension")]
-    return dims or [policy.columns[0].name]
+    """Columns that name a row in a leak message: the dimensions of an aggregate, never a row-level column.
+
+    A row-level dataset's rows are named by their position: its first column
+    may be a person's name (``annuaire.nom``).
+    """
+    return [c.name for c in policy.by_role("dimension")]

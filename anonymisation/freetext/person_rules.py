@@ -23,6 +23,7 @@ never part of a name ("Madame la Présidente", "le Doyen Martin").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,8 @@ for _phrase in INTRODUCERS:
     _BY_LAST_WORD.setdefault(_phrase[-1], []).append(_phrase)
 _JOIN = frozenset({"-", "'", "’", "‑", "–"})
 _MAX_NAME_WORDS = 6
+# Legal forms written with dots ("Antoine Martins S.A.R.L.", "Dupont S.A.S."): the tokens are single letters.
+_DOTTED_FORM = re.compile(r"\s*,?\s*(?:S\.A\.R\.L|S\.A\.S\.U|S\.A\.S|S\.A|E\.U\.R\.L|S\.C\.I|S\.N\.C|S\.C\.O\.P)\.?(?!\w)")
 _EPONYM_WINDOW = 4
 # Words linking an eponym word to its name without making it someone's: "maison de l'étudiant X"
 # counts, "bourse de X" (X's grant) does not.
@@ -228,6 +231,8 @@ def _company(w: _Words, first: int, last: int) -> bool:
     if len(after) == 2 and after[0] in {"et"} and after[1] in {"fils", "freres", "associes", "cie", "soeurs"}:
         return True
     if last < w.n and w.text[w.words[last - 1].end:w.words[last].start].strip() == "&":
+        return True
+    if _DOTTED_FORM.match(w.text, w.words[last - 1].end):
         return True
     touching = first > 0 and w.gap(first).isspace()
     return touching and before in firm and before not in {"association", "amis", "fondation", "service", "services"}
