@@ -38,9 +38,13 @@ def _description(policy: Policy) -> str:
 
 
 def _previous(store_root: str, dataset: str) -> pd.DataFrame | None:
-    """The previous published version, for carried suppression and differencing checks."""
-    path = Path(store_root) / dataset / "latest" / f"{dataset}.parquet"
-    return pd.read_parquet(path) if path.is_file() else None
+    """The previous published version, for carried suppression and differencing checks.
+
+    Read through the store, which first finishes a swap a crash interrupted:
+    reading ``latest/`` directly could find nothing and carry no withheld cell over.
+    """
+    path = OutputStore(root=store_root).previous(dataset)
+    return pd.read_parquet(path) if path is not None else None
 
 
 def _asset(policy: Policy, institution: tuple[str, str], store_root: str, split: str | None) -> dg.AssetsDefinition:

@@ -4,7 +4,10 @@ Downstream of the anonymised asset, so Dagster skips it when one of that
 dataset's blocking checks fails in the run, and the other datasets still
 publish. It also refuses, on its own, a candidate whose blocking checks did
 not all pass on these exact bytes (materialising it alone in the UI cannot
-publish an unchecked file). The version is written with its metadata into a
+publish an unchecked file). It first verifies the bytes of the version online
+(``OutputStore.check``): a file that no longer matches its checksums is
+restored and reported as an incident (steward page, alerts). Unchanged data
+write nothing. Otherwise the version is written with its metadata into a
 hidden folder of the store, validated against its schema, checksummed, and
 only then renamed; the DCAT catalogue is rebuilt from what the store holds.
 On refusal or failure the version online stays exactly as it was.
@@ -14,16 +17,19 @@ On refusal or failure the version online stays exactly as it was.
 import datetime as dt
 import fcntl
 import json
+import logging
 import os
 from pathlib import Path
 
 import dagster as dg
 
 from anonymisation.policy import Policy
+from pipelines.alerts import deliver, integrity_alert
 from assets.checks import anonymised_key, blocking_checks, related
 from assets.publication.catalogue import CatalogueOwner, build_catalogue, write_catalogue
 from assets.publication.metadata import Producer
-from assets.publication.version import write_version
+from assets.publication.version import content_digest, write_version
+from quality.incidents import record_incidents
 from quality.index_page import build_index
 from quality.ledger import Publication, record_publication
 from resources.store import Commit, OutputStore, PublicationError
@@ -64,15 +70,34 @@ def anonymisation_summary(reports: Path, dataset: str) -> dict:
 
 
 def publish(policy: Policy, candidate: Path, store: OutputStore, producer: Producer, reports: Path,
-            day: dt.date) -> Commit:
-    """Write, verify and commit one version; an unchanged content only records that it was checked again."""
+            day: dt.date, *, republish: bool = False) -> Commit:
+    """Write, verify and commit one version, unless the verified version online holds this exact content.
+
+    Unchanged data are recognised from the candidate's content digest before
+    anything is written, so they need no free space in the store.
+    ``republish`` (a file bad in both copies online) writes the version anyway.
+    """
+    if not republish:
+        same = store.unchanged(policy.dataset, content_digest(policy, candidate))
+        if same is not None:
+            return same
     with store.prepare(policy.dataset) as folder:
-        data, _ = write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
-                                anonymisation_summary(reports, policy.dataset))
-        commit = store.commit(policy.dataset, folder, day, data_files=data, nominative=policy.nominative)
-    if not commit.changed:
-        store.record_check(policy.dataset, day)
-    return commit
+        write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
+                      anonymisation_summary(reports, policy.dataset))
+        return store.commit(policy.dataset, folder, day, nominative=policy.nominative)
+
+
+def verify_online(policy: Policy, store: OutputStore, reports: Path, day: dt.date, job: str, run_id: str,
+                  log: logging.Logger) -> bool:
+    """Hash the version online, restore what no longer matches and report it; True if it must be republished."""
+    check = store.check(policy.dataset)
+    if check.incidents:
+        record_incidents(reports, day, policy.dataset, check.incidents)
+        for incident in check.incidents:
+            log.error(f"integrity incident: {incident.message()}")
+        if store.alerts:
+            deliver(integrity_alert(policy.dataset, check.incidents, job, run_id), Path(store.alerts), log)
+    return check.republish
 
 
 def refresh_catalogue(store: Path, producer: Producer) -> tuple[Path, Path]:
@@ -103,6 +128,7 @@ def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> 
         candidates, store, today = context.resources.candidates, context.resources.store, dt.date.today()
         reports = Path(candidates.reports)
         candidate = candidates.latest(policy.dataset)
+        republish = verify_online(policy, store, reports, today, context.run.job_name, context.run.run_id, context.log)
         reason = _refusal(candidate, candidates.verdicts(candidate) if candidate else {}, required)
         if reason:
             record_publication(reports, today, Publication(policy.dataset, False, None, reason,
@@ -110,14 +136,14 @@ def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> 
             build_index(reports, today, catalogue)
             raise PublicationError(f"{policy.dataset}: not published, {reason}; the version online is unchanged "
                                    "(rule: publish only checked files)")
-        commit = publish(policy, candidate, store, producer, reports, today)
+        commit = publish(policy, candidate, store, producer, reports, today, republish=republish)
         refresh_catalogue(Path(store.root), producer)
         package = json.loads((commit.path / "datapackage.json").read_text(encoding="utf-8"))
         rows = int(package["x_opendata"]["rows"])
         record_publication(reports, today, Publication(policy.dataset, True, rows, str(commit.path), commit.version,
                                                        context.run.run_id))
         index = build_index(reports, today, catalogue)
-        state = "new version" if commit.changed else "unchanged, checked again"
+        state = "new version" if commit.changed else "unchanged, verified"
         context.log.info(f"{policy.dataset}: {rows} rows, version {commit.version} ({state})")
         return dg.MaterializeResult(metadata={
             "dagster/row_count": dg.MetadataValue.int(rows),

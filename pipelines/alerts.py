@@ -29,6 +29,7 @@ import dagster as dg
 from dagster._utils.error import SerializableErrorInfo
 
 from resources.errors import ConfigurationError
+from resources.integrity import Incident
 
 ALERT_SENSOR = "run_failure_alert_sensor"
 WEBHOOK_ENV = "OPENDATA_ALERT_WEBHOOK_URL"
@@ -53,13 +54,17 @@ class Alert:
     step_errors: dict[str, str] = field(default_factory=dict)  # step key -> error class
     tags: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)  # channel -> "sent" or "failed: <class>"
+    title: str = ""  # set for an alert that is not a failed run (an integrity incident)
 
     def subject(self) -> str:
-        return f"[opendata] échec du job {self.job} ({self.error_class})"
+        return self.title or f"[opendata] échec du job {self.job} ({self.error_class})"
 
     def text(self) -> str:
-        lines = [f"Le run {self.run_id} du job {self.job} a échoué le {self.time}.", ""]
-        lines += [f"- étape {step}: {cls}" for step, cls in self.step_errors.items()] or [f"- {self.error_class}"]
+        head = (f"{self.title}, run {self.run_id} du job {self.job}, le {self.time}." if self.title
+                else f"Le run {self.run_id} du job {self.job} a échoué le {self.time}.")
+        label = "fichier" if self.title else "étape"
+        lines = [head, ""]
+        lines += [f"- {label} {step}: {cls}" for step, cls in self.step_errors.items()] or [f"- {self.error_class}"]
         lines += [f"- {name}: {value}" for name, value in self.tags.items()]
         lines += ["", "Le message d'erreur est dans les journaux du run (interface Dagster), jamais dans une alerte."]
         return "\n".join(lines)
@@ -89,6 +94,17 @@ def alert_for(context: dg.RunFailureSensorContext) -> Alert:
         error_class=error_class,
         step_errors=step_errors,
         tags={name: run.tags[tag] for name, tag in TAGS.items() if tag in run.tags},
+    )
+
+
+def integrity_alert(dataset: str, found: list[Incident], job: str, run_id: str) -> Alert:
+    """An alert for files of the store that no longer matched their checksums: file names and actions, never contents."""
+    return Alert(
+        time=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        job=job, run_id=run_id, failed_steps=[], error_class="IntegrityIncident",
+        step_errors={f"{i.folder}/{i.file}": f"{i.problem}; {i.action}" for i in found},
+        tags={"dataset": dataset},
+        title=f"[opendata] incident d'intégrité du magasin: {dataset} ({len(found)} fichier(s))",
     )
 
 
@@ -147,7 +163,7 @@ def deliver(alert: Alert, alerts_file: Path, log: logging.Logger) -> None:
     alerts_file.parent.mkdir(parents=True, exist_ok=True)
     with alerts_file.open("a", encoding="utf-8") as out:
         out.write(json.dumps(asdict(alert), ensure_ascii=False) + "\n")
-    log.error(f"run {alert.run_id} of job {alert.job} failed: {alert.error_class} "
+    log.error(alert.subject() if alert.title else f"run {alert.run_id} of job {alert.job} failed: {alert.error_class} "
                           f"in {', '.join(alert.failed_steps) or 'the run itself'}")
 
 

@@ -78,7 +78,8 @@ def build_definitions(institution: Institution,
     resources = {f"{system}_db": source_resource(institution, system) for system in SYSTEMS}
     resources["staging"] = StagingArea(root=str(institution.staging_dir))
     resources["candidates"] = CandidateArea(root=str(institution.candidates_dir), reports=str(institution.reports_dir))
-    resources["store"] = OutputStore(root=str(institution.store_dir), retention=institution.store_retention)
+    resources["store"] = OutputStore(root=str(institution.store_dir), retention=institution.store_retention,
+                                     alerts=str(institution.work_dir / "alerts" / "alerts.jsonl"))
     if institution.datagouv is not None and institution.datagouv.channel == "api":
         settings = institution.datagouv
         resources["datagouv"] = DatagouvPublisher(api_url=settings.api_url, api_key_env=settings.api_key_env,

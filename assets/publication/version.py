@@ -9,11 +9,17 @@ The files, in the order they are written:
 
 The CSV and the DECP JSON are validated (frictionless, jsonschema) before the
 store may publish them: a file that does not meet its schema never goes online.
+
+``content_digest`` names what the files are made from (the candidate's bytes,
+the reviewed policy, the writers' format); it is recorded in
+``datapackage.json``, so unchanged data are recognised before anything is
+written into the store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 import tempfile
@@ -26,10 +32,13 @@ from assets.publication.csv_file import validate_csv, write_csv
 from assets.publication.decp import validate_decp, write_decp
 from assets.publication.metadata import Producer, VersionInfo, datapackage, file_entry, table_schema
 from assets.publication.readme import readme
+from resources.crashpoints import write_point
 from resources.errors import OpenDataError
 from resources.files import file_sha256
 
 DECP = "decp-2.0.3"
+# Change it when what the writers produce changes: every dataset then makes a new version.
+FORMAT = "1"
 
 
 class ConformanceError(OpenDataError):
@@ -56,9 +65,15 @@ def years_covered(policy: Policy, frame: pd.DataFrame) -> tuple[int, ...]:
     return ()
 
 
+def content_digest(policy: Policy, candidate: Path) -> str:
+    """What a version's files are made from: the same digest means the same files (metadata dates aside)."""
+    parts = (FORMAT, policy.hash, str(policy.national_schema), file_sha256(candidate))
+    return "sha256:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
 def write_version(policy: Policy, candidate: Path, folder: Path, producer: Producer, day: dt.date,
                   previous: list[str], anonymisation: dict) -> tuple[tuple[str, ...], VersionInfo]:
-    """Write the version's files into ``folder``; returns its data files (what "changed" compares) and its facts."""
+    """Write the version's files into ``folder``; returns its data files and its facts."""
     name = policy.dataset
     frame = pd.read_parquet(candidate)[[c.name for c in policy.columns]]
     info = VersionInfo(day=day, created=dt.datetime.now(dt.UTC).replace(microsecond=0), rows=len(frame),
@@ -67,24 +82,30 @@ def write_version(policy: Policy, candidate: Path, folder: Path, producer: Produ
     schema = table_schema(policy)
     csv = folder / f"{name}.csv"
     try:
+        write_point("version.file")
         write_csv(frame, csv, schema)
     except Exception as exc:  # a pandas or pyarrow message may quote a value
         raise ConformanceError(f"{name}: the CSV could not be written ({type(exc).__name__}) (rule: every published "
                                "file validates against its schema); the version online is unchanged") from None
     _conform(name, validate_csv(csv, schema))
+    write_point("version.file")
     shutil.copyfile(candidate, folder / f"{name}.parquet")
     data = [csv.name, f"{name}.parquet"]
     if policy.national_schema == DECP:
+        write_point("version.file")
         write_decp(frame, folder / f"{name}.json")
         _conform(name, validate_decp(folder / f"{name}.json"))
         data.append(f"{name}.json")
     entries = _entries(policy, folder, data, schema)
+    write_point("version.file")
     (folder / "README.md").write_text(readme(policy, producer, info, schema, [*data, "README.md", "datapackage.json"]),
                                       encoding="utf-8")
     entries.append(file_entry(folder / "README.md", file_sha256(folder / "README.md"), name="readme",
                               title="Documentation", description="Ce que contient le jeu, comment il est produit, "
                               "ce qui a été retiré et pourquoi.", documentation=True))
     package = datapackage(policy, producer, info, entries)
+    package["x_opendata"]["content_digest"] = content_digest(policy, candidate)
+    write_point("version.file")
     _write_json(folder / "datapackage.json", package)
     return tuple(data), info
 

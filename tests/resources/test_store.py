@@ -1,4 +1,4 @@
-"""The output store: dated versions, a real ``latest/`` copy, unchanged content not re-published, crashes harmless."""
+"""The output store: dated versions, a real ``latest/`` copy, unchanged content not re-published, bytes verified."""
 
 from __future__ import annotations
 
@@ -6,22 +6,25 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from resources.crashpoints import CRASH_EXIT, WRITE_POINTS
 from resources.store import OutputStore, read_sums, verify
 
 DAY1, DAY2, DAY3 = dt.date(2026, 11, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 3)
-DATA = ("d.csv",)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _publish(store: OutputStore, content: str, day: dt.date, **kwargs) -> object:
     with store.prepare("d") as folder:
         (folder / "d.csv").write_text(content, encoding="utf-8")
-        (folder / "datapackage.json").write_text(json.dumps({"version": day.isoformat(), "x_opendata": {}}), encoding="utf-8")
-        return store.commit("d", folder, day, data_files=DATA, **kwargs)
+        size = (folder / "d.csv").stat().st_size
+        package = {"version": day.isoformat(), "x_opendata": {"content_digest": content},
+                   "resources": [{"path": "d.csv", "bytes": size}]}
+        (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+        return store.commit("d", folder, day, **kwargs)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -39,17 +42,21 @@ def test_a_version_is_dated_checksummed_and_copied_to_latest(tmp_path: Path) -> 
     assert [p.name for p in (tmp_path / "d").iterdir() if p.name.startswith(".")] == []
 
 
-def test_unchanged_data_write_no_new_version_but_record_the_check(tmp_path: Path) -> None:
+def test_unchanged_content_is_recognised_without_writing_anything(tmp_path: Path) -> None:
     store = OutputStore(root=str(tmp_path))
     _publish(store, "a\n1\n", DAY1)
-    commit = _publish(store, "a\n1\n", DAY2)
-    assert not commit.changed and commit.version == "2026-11-01"
-    store.record_check("d", DAY2)
-    assert store.versions("d") == ["2026-11-01"]
-    for folder in ("latest", "2026-11-01"):
-        package = json.loads((tmp_path / "d" / folder / "datapackage.json").read_text(encoding="utf-8"))
-        assert package["x_opendata"]["last_checked"] == "2026-11-02"
-        assert verify(tmp_path / "d" / folder) == []
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    same = store.unchanged("d", "a\n1\n")
+    assert same is not None and not same.changed and same.version == "2026-11-01"
+    assert store.unchanged("d", "a\n2\n") is None
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+
+
+def test_unchanged_is_never_answered_from_a_corrupted_latest(tmp_path: Path) -> None:
+    store = OutputStore(root=str(tmp_path))
+    _publish(store, "a\n1\n", DAY1)
+    (tmp_path / "d" / "latest" / "d.csv").write_text("a\n7\n", encoding="utf-8")
+    assert store.unchanged("d", "a\n1\n") is None
 
 
 def test_a_same_day_rerun_replaces_that_day_only_and_history_is_kept(tmp_path: Path) -> None:
@@ -61,6 +68,8 @@ def test_a_same_day_rerun_replaces_that_day_only_and_history_is_kept(tmp_path: P
     assert store.versions("d") == ["2026-11-01", "2026-11-02"]
     assert _tree(tmp_path / "d" / "2026-11-01") == first
     assert (tmp_path / "d" / "latest" / "d.csv").read_text(encoding="utf-8") == "a\n3\n"
+    assert (tmp_path / "d" / "2026-11-02" / "d.csv").read_text(encoding="utf-8") == "a\n3\n"
+    assert [p.name for p in (tmp_path / "d").iterdir() if p.name.startswith(".")] == []
 
 
 @pytest.mark.parametrize(("retention", "nominative", "kept"), [(None, False, 3), (2, False, 2), (None, True, 1)])
@@ -72,50 +81,93 @@ def test_retention_and_nominative_datasets(tmp_path: Path, retention: int | None
     assert store.latest_version("d") == "2026-11-03"
 
 
-CRASH = textwrap.dedent("""
-    import datetime as dt, json, os, signal, sys
-    import resources.store as store_module
-    from resources.store import OutputStore
-
-    target = sys.argv[2]
-    real_rename = os.rename
-
-    def crashing_rename(src, dst):
-        # A crash (SIGKILL: no cleanup runs) right where the test says.
-        if os.path.basename(str(dst)) == target or (target == "after-set-aside" and ".old-latest" in str(dst)):
-            if target == "after-set-aside":
-                real_rename(src, dst)
-            os.kill(os.getpid(), signal.SIGKILL)
-        real_rename(src, dst)
-
-    store_module.os.rename = crashing_rename
-    store = OutputStore(root=sys.argv[1])
-    with store.prepare("d") as folder:
-        (folder / "d.csv").write_text("a\\n2\\n", encoding="utf-8")
-        (folder / "datapackage.json").write_text(json.dumps({"version": "2026-11-02"}), encoding="utf-8")
-        store.commit("d", folder, dt.date(2026, 11, 2), data_files=("d.csv",))
-""")
-
-
-@pytest.mark.parametrize("where", ["2026-11-02", "latest", "after-set-aside"],
-                         ids=["before_the_version_rename", "before_the_latest_swap", "between_the_two_renames"])
-def test_a_crash_midway_leaves_latest_at_the_previous_complete_version(tmp_path: Path, where: str) -> None:
+def test_verify_compares_bytes_with_sha256sums_and_with_datapackage(tmp_path: Path) -> None:
     store = OutputStore(root=str(tmp_path))
     _publish(store, "a\n1\n", DAY1)
-    before = _tree(tmp_path / "d" / "latest")
-    done = subprocess.run([sys.executable, "-c", CRASH, str(tmp_path), where], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[2], timeout=120)
-    assert done.returncode == -9, done.stderr[-2000:]  # killed, as planned
-    assert _tree(store.latest_dir("d")) == before  # repaired if the crash struck between the two renames
-    assert verify(store.latest_dir("d")) == []
-    _publish(store, "a\n3\n", DAY3)  # the next run clears what the crash left behind
-    assert [p.name for p in (tmp_path / "d").iterdir() if p.name.startswith(".")] == []
-    assert (tmp_path / "d" / "latest" / "d.csv").read_text(encoding="utf-8") == "a\n3\n"
-
-
-def test_verify_names_a_file_whose_bytes_no_longer_match_its_checksum(tmp_path: Path) -> None:
-    store = OutputStore(root=str(tmp_path))
-    _publish(store, "a\n1\n", DAY1)
-    latest = store.latest_dir("d")
+    latest = tmp_path / "d" / "latest"
     (latest / "d.csv").write_text("a\n9\n", encoding="utf-8")
     assert verify(latest) == ["d.csv"]
+    # Checksums rewritten from the corrupted bytes: datapackage.json still tells (same size, so its hash would).
+    (latest / "d.csv").write_text("a\n19\n", encoding="utf-8")
+    sums = read_sums(latest) | {"d.csv": __import__("hashlib").sha256(b"a\n19\n").hexdigest()}
+    (latest / "SHA256SUMS").write_text("".join(f"{v}  {k}\n" for k, v in sums.items()), encoding="utf-8")
+    assert verify(latest) == ["d.csv"]
+    (latest / "SHA256SUMS").unlink()
+    assert verify(latest) == ["SHA256SUMS"]
+
+
+def test_check_restores_latest_from_the_dated_version_and_reports_it(tmp_path: Path) -> None:
+    store = OutputStore(root=str(tmp_path))
+    _publish(store, "a\n1\n", DAY1)
+    good = _tree(tmp_path / "d" / "2026-11-01")
+    (tmp_path / "d" / "latest" / "d.csv").write_text("a\n7\n", encoding="utf-8")
+    check = store.check("d")
+    assert [(i.folder, i.file) for i in check.incidents] == [("latest", "d.csv")] and not check.republish
+    assert "a\n7" not in repr(check.incidents)  # names and reasons, never contents
+    assert _tree(tmp_path / "d" / "latest") == good and store.check("d").incidents == []
+
+
+def test_check_restores_the_dated_version_from_latest(tmp_path: Path) -> None:
+    store = OutputStore(root=str(tmp_path))
+    _publish(store, "a\n1\n", DAY1)
+    (tmp_path / "d" / "2026-11-01" / "d.csv").unlink()
+    check = store.check("d")
+    assert [(i.folder, i.file, i.problem) for i in check.incidents] == [("2026-11-01", "d.csv", "manquant")]
+    assert _tree(tmp_path / "d" / "2026-11-01") == _tree(tmp_path / "d" / "latest") and verify(tmp_path / "d" / "2026-11-01") == []
+
+
+def test_a_file_bad_in_both_copies_asks_for_a_republication(tmp_path: Path) -> None:
+    store = OutputStore(root=str(tmp_path))
+    _publish(store, "a\n1\n", DAY1)
+    for folder in ("latest", "2026-11-01"):
+        (tmp_path / "d" / folder / "d.csv").write_text("a\n8\n", encoding="utf-8")
+    check = store.check("d")
+    assert check.republish and {i.folder for i in check.incidents} == {"latest", "2026-11-01"}
+    assert store.unchanged("d", "a\n1\n") is None  # so the candidate is written again
+    _publish(store, "a\n1\n", DAY2)
+    assert store.check("d").incidents == []
+
+
+def test_latest_left_behind_by_a_crash_is_brought_to_the_newest_version(tmp_path: Path) -> None:
+    store = OutputStore(root=str(tmp_path))
+    _publish(store, "a\n1\n", DAY1)
+    _publish(store, "a\n2\n", DAY2)
+    # As a crash between the day's rename and the latest/ swap leaves it.
+    (tmp_path / "d" / "latest").rename(tmp_path / "d" / "gone")
+    (tmp_path / "d" / "2026-11-01").rename(tmp_path / "d" / "latest")
+    (tmp_path / "d" / "gone").rename(tmp_path / "d" / "2026-11-01")
+    check = store.check("d")
+    assert [(i.folder, i.file) for i in check.incidents] == [("latest", "(dossier)")]
+    assert _tree(tmp_path / "d" / "latest") == _tree(tmp_path / "d" / "2026-11-02")
+
+
+def drive(payload: str, seed: Path, work: Path, mode: str, args: dict | None = None) -> dict:
+    """Kill ``payload`` at each write point it reaches, in turn (tests/resources/crash_driver.py)."""
+    work.mkdir()
+    done = subprocess.run([sys.executable, "-m", "tests.resources.crash_driver", payload, str(seed), str(work), mode,
+                           json.dumps(args or {})], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("mode", ["exchange", "no-exchange"])
+def test_a_kill_at_every_write_of_a_commit_leaves_a_complete_version_online(tmp_path: Path, mode: str) -> None:
+    seed = tmp_path / "seed"
+    _publish(OutputStore(root=str(seed)), "a\n1\n", DAY1)
+    result = drive("tiny_commit", seed, tmp_path / "work", mode)
+    assert result["traced_exit"] == 0 and set(result["points"]) <= set(WRITE_POINTS)
+    assert len(result["cases"]) == len(result["points"]) >= 8
+    old, new = b"a\n1\n", b"a\n2\n"
+    for case in result["cases"]:
+        where = (case["point"], case["nth"])
+        assert case["exit"] == CRASH_EXIT, where
+        root = Path(case["case"])
+        store, latest = OutputStore(root=str(root)), root / "d" / "latest"
+        if mode == "exchange":  # a reader never finds latest/ missing or half-written, even before any repair
+            assert verify(latest) == [] and (latest / "d.csv").read_bytes() in (old, new), where
+        assert verify(store.latest_dir("d")) == [], where
+        assert (store.latest_dir("d") / "d.csv").read_bytes() in (old, new), where
+        assert all(verify(root / "d" / day) == [] for day in store.versions("d")), where
+        _publish(store, "a\n3\n", DAY3)  # the next run clears what the crash left behind
+        assert [p.name for p in (root / "d").iterdir() if p.name.startswith(".")] == [], where
+        assert store.check("d").incidents == [], where
