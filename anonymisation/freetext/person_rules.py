@@ -154,6 +154,8 @@ class _Words:
         """
         if not (self.capital(k) or self.upper(k)) or self.blocked(k):
             return False
+        if len(self.raw(k)) == 1 and not (k + 1 < self.n and self.joined(k + 1)):
+            return False  # a single letter is an initial ("J."), handled as such; "N'Diaye" is a name
         if self.upper(k):
             return len(self.raw(k)) > 2 or self.joined(k)
         return not (self.opener(k) and self.words[k].norm in self.lexicon and self.words[k].norm not in self.names)

@@ -101,7 +101,7 @@ def test_repeated_values_are_scanned_once(scanner: FreeTextScanner, monkeypatch:
     assert result.stats == {"distinct": 4, "ner_texts": 2, "withheld": 0}
     assert len(calls) == 2
     assert result.counts() == {"PERSONNE": 100}
-    assert result.texts[3] == result.texts[0] == "Entretien avec [PERSONNE] prévu."
+    assert result.texts[4] == result.texts[0] == "Entretien avec [PERSONNE] prévu."
 
 
 def test_findings_never_hold_the_text(scanner: FreeTextScanner) -> None:
