@@ -188,7 +188,7 @@ def plant(ctx: Context, column: str, texts: np.ndarray, candidates: np.ndarray |
     """
     planting = PLANTED[column]
     rng = ctx.rng(*column.split("."), "unknown_persons", stream)
-    persons = UnknownPersons(rng, ctx.seed)
+    persons = UnknownPersons(rng, ctx.seed, lambda: institution_addresses(ctx))
     out = np.asarray(texts, dtype=object).copy()
     for row in some_rows(rng, len(out) if candidates is None else candidates, planting.share):
         text = planting.templates[int(rng.integers(0, len(planting.templates)))].format_map(persons.fields())
@@ -204,3 +204,12 @@ def plant(ctx: Context, column: str, texts: np.ndarray, candidates: np.ndarray |
             joined = (text[0].upper() + text[1:])[:planting.limit]
         out[row] = joined
     return out
+
+
+def institution_addresses(ctx: Context) -> list[str]:
+    """The addresses of the institution's sites as its structures referential writes them."""
+    # Imported here: the HR generator plants structure labels with this module.
+    from pipelines.synthetic.hr import structures_table
+
+    frame = structures_table(ctx)
+    return sorted(set(frame["adresse"] + ", " + frame["code_postal"] + " " + frame["commune"]))

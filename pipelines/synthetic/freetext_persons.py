@@ -43,7 +43,7 @@ from faker import Faker
 
 from pipelines.synthetic.identifiers import UAI_LETTERS, ibans_fr, nirs
 from pipelines.synthetic.people import slug as people_slug
-from pipelines.synthetic.ref_geo import BANK_CODES, COMMUNES, MAIL_DOMAIN, MAIL_PROVIDERS, PUBLIC_PLACES, SITES
+from pipelines.synthetic.ref_geo import BANK_CODES, COMMUNES, MAIL_DOMAIN, MAIL_PROVIDERS, PUBLIC_PLACES
 
 # Surnames with particles, articles and compounds that Faker's lists lack.
 PARTICLE_SURNAMES = ("de La Tour", "Le Bihan", "Dupont-Lefèvre", "de Villiers", "d'Arvieu", "Du Plessis",
@@ -86,9 +86,11 @@ class UnknownPersons:
     template uses.
     """
 
-    def __init__(self, rng: np.random.Generator, seed: int) -> None:
+    def __init__(self, rng: np.random.Generator, seed: int, sites: Callable[[], list[str]]) -> None:
         self.rng = rng
         self.female, self.male, self.surnames = _name_pools(seed)
+        self._sites = sites
+        self._site_addresses: list[str] = []
 
     def _pick(self, items: tuple[str, ...] | list[str]) -> str:
         return items[int(self.rng.integers(0, len(items)))]
@@ -226,8 +228,10 @@ class UnknownPersons:
         return self._pick(FUNCTIONAL_CONTACTS)
 
     def site(self) -> str:
-        site = self._pick(list(SITES.values()))
-        return f"{int(self.rng.integers(1, 60))} {site.street}, {site.postcode} {site.commune}"
+        """One of the institution's own addresses, exactly as the structures referential gives it."""
+        if not self._site_addresses:
+            self._site_addresses = self._sites()
+        return self._pick(self._site_addresses)
 
     def fields(self) -> _Fields:
         return _Fields(self)
