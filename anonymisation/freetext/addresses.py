@@ -102,6 +102,8 @@ def address_spans(text: str, public: PublicAddresses | None = None,
     for pattern in (_NUMBERED, _UNNUMBERED):
         for m in pattern.finditer(text):
             start, end = m.start(), _clean_end(text, m.start(), m.end())
+            if any(start < b and a < end for a, b in spans + kept):
+                continue  # "rue de l'École..." inside "31 rue de l'École...": the numbered address decides
             if public is not None and text[start:end] in public:
                 kept.append((start, end))
                 continue
