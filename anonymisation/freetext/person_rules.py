@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Sequence
+from functools import cache
 from dataclasses import dataclass
 
+from frformat import Commune, Millesime
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from anonymisation.freetext.normalise import Token, tokens
@@ -46,6 +48,15 @@ from anonymisation.freetext.vocabulary import (
 # capitalised word after them is not enough: a first name or two name words must follow.
 WEAK_INTRODUCERS = frozenset({("par",), ("avec",), ("chez",), ("nom",), ("fils",), ("fille",), ("agent",),
                               ("candidat",), ("candidate",), ("titulaire",), ("beneficiaire",)})
+_TOWN_PREPOSITIONS = frozenset({"a", "en", "vers", "sur", "au"})
+
+
+@cache
+def _communes() -> Commune:
+    """INSEE's list of communes, shipped inside frformat (offline)."""
+    return Commune(Millesime.LATEST)
+
+
 # Introducer phrases by their last word: one dictionary look-up per word, not one comparison per phrase.
 _BY_LAST_WORD: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in INTRODUCERS:
@@ -136,7 +147,17 @@ class _Words:
     def blocked(self, k: int) -> bool:
         norm = self.words[k].norm
         return (norm in NOT_NAMES or norm in ROLE_WORDS or norm in CIVILITIES or norm in LEGAL_FORMS
-                or norm in ORGANISATION_WORDS)
+                or norm in ORGANISATION_WORDS or self.town(k))
+
+    def town(self, k: int) -> bool:
+        """A French commune's name after "à", "en", "vers", "sur" ("à Saint-Martin-d'Hères"), in INSEE's list."""
+        if k == 0 or self.words[k - 1].norm not in _TOWN_PREPOSITIONS or not self.capital(k) or self.joined(k):
+            return False
+        end = k + 1
+        while end < self.n and self.joined(end):
+            end += 1
+        name = self.text[self.words[k].start:self.words[end - 1].end]
+        return _communes().is_valid(name) or _communes().is_valid(self.raw(k))
 
     def opener(self, k: int) -> bool:
         """Word k opens the text or a sentence (its capital then says nothing)."""
@@ -248,7 +269,8 @@ def eponym_before(w: _Words, first: int) -> bool:
     name is a person's.
     """
     for k in range(first - 1, max(-1, first - 1 - _EPONYM_WINDOW), -1):
-        if any(ch in ".;:!?\n()," for ch in w.gap(k + 1)):
+        gap = w.gap(k + 1)
+        if any(ch in ".;:!?\n(),/–—" for ch in gap) or " - " in gap:
             return False
         norm = w.words[k].norm
         if norm in EPONYM_WORDS:
