@@ -36,7 +36,8 @@ _COMPLEMENT = (r"(?:\s*,?\s*(?i:b[âa]t(?:iment)?\.?|app?t\.?|appartement|logeme
                r"r[ée]sidence|entr[ée]e|bo[iî]te|bp|cs)\s*[\w\-]+(?:\s+[A-ZÀ-Þ][\w'’\-]*){0,3})*")
 _TOWN = (r"\d{5}\s+[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[\s\-][A-ZÀ-ÖØ-Þ][\w'’\-]*|[\s\-](?:sur|sous|en|lès|les|le|la|de|du|aux?)"
          r"(?=[\s\-][A-ZÀ-ÖØ-Þ])){0,5}(?:\s+(?i:cedex)(?:\s*\d{1,2})?)?(?=\W|$)")
-_NUMBERED = re.compile(rf"(?<![\w/.,]){_NUMBER}\s*,?\s*{_STREET}{_NAME}{_COMPLEMENT}(?:\s*[,\-–]?\s*{_TOWN})?")
+# The number opens the address: not the tail of a phone number or of another digit group ("... 48 37, Lieu-dit").
+_NUMBERED = re.compile(rf"(?<![\w/.,])(?<!\d[ .\-]){_NUMBER}\s*,?\s*{_STREET}{_NAME}{_COMPLEMENT}(?:\s*[,\-–]?\s*{_TOWN})?")
 _UNNUMBERED = re.compile(rf"\b{_STREET}{_NAME}{_COMPLEMENT}\s*[,\-–]?\s*{_TOWN}")
 # "Résidence du Parc, bâtiment B, apt. 18, " before the number belongs to the same address.
 _PREFIX = re.compile(r"(?i:r[ée]sidence|lieu-dit|lieudit|hameau|domaine|lotissement|cit[ée])\s+[^,;()\n]{2,40}"

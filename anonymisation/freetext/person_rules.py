@@ -65,7 +65,7 @@ _JOIN = frozenset({"-", "'", "’", "‑", "–"})
 _MAX_NAME_WORDS = 6
 # Legal forms written with dots ("Antoine Martins S.A.R.L.", "Dupont S.A.S."): the tokens are single letters.
 _DOTTED_FORM = re.compile(r"\s*,?\s*(?:S\.A\.R\.L|S\.A\.S\.U|S\.A\.S|S\.A|E\.U\.R\.L|S\.C\.I|S\.N\.C|S\.C\.O\.P)\.?(?!\w)")
-_EPONYM_WINDOW = 4
+_EPONYM_WINDOW = 5
 # Words linking an eponym word to its name without making it someone's: "maison de l'étudiant X"
 # counts, "bourse de X" (X's grant) does not.
 _OWNER_LINKS = frozenset({"de", "d", "du", "des"})
@@ -186,6 +186,15 @@ class _Words:
         norm = self.words[k].norm
         return (self.capital(k) or self.upper(k)) and norm not in ROLE_WORDS and norm not in CIVILITIES
 
+    def particle_chain_end(self, j: int) -> int:
+        """After "de", "de La", "Le", "van der"... the surname: the index after it, or 0 if none follows."""
+        k = j
+        while k < self.n and self.particle(k) and k - j < 3 and (k == j or self.spaced(k) or self.joined(k)):
+            k += 1
+        if k == j or k >= self.n or not (self.spaced(k) or self.joined(k)) or not self.surname_part(k):
+            return 0
+        return k + 1 if not self.particle(k) else 0
+
     def opener_lexicon(self, k: int) -> bool:
         """A common word with its capital only because it opens a sentence ("Le jury...")."""
         return self.opener(k) and not self.upper(k) and not (k + 1 < self.n and self.upper(k + 1))
@@ -276,9 +285,17 @@ def eponym_before(w: _Words, first: int) -> bool:
         if norm in EPONYM_WORDS:
             linked = w.words[first - 1].norm in _OWNER_LINKS and first - 1 > k
             return not linked or norm in _ORG_OWNER_OK
-        if norm not in _LINKING:
+        if norm not in _LINKING and not _complement(w, k):
             return False
     return False
+
+
+def _complement(w: _Words, k: int) -> bool:
+    """A lower-case noun or adjective inside a place's name ("de technologie", "des sciences"): not "à", "pour"
+    or a participle ("accordée à"), after which a name is someone's."""
+    norm, raw = w.words[k].norm, w.raw(k)
+    return (raw.islower() and norm not in STOP_WORDS and len(norm) > 3
+            and not raw.endswith(("é", "ée", "és", "ées", "er", "ir", "ant", "ent")))
 
 
 def find_persons(text: str, words: Sequence[Token], lexicon: Container[str],
@@ -310,8 +327,9 @@ def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
     nxt = k + 1
     if w.civility(k) and nxt < w.n and w.spaced(nxt) or w.civility(k) and nxt < w.n and w.gap(nxt).strip() == ".":
         j = nxt
-        if w.particle(j) and j + 1 < w.n and w.namey(j + 1) and w.capital(j):
-            out.append(PersonSpan(j, j + 2, "civility"))
+        end = w.particle_chain_end(j)
+        if end:
+            out.append(PersonSpan(j, end, "civility"))
         elif w.namey(j) or w.initial(j):
             out.append(PersonSpan(j, j + 1, "civility"))
     if w.initial(k) and not w.civility(k):
@@ -321,13 +339,15 @@ def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
         if j < w.n and w.gap(j).strip() in {".", ".-", ""} and not w.initial(j):
             if w.namey(j):
                 out.append(PersonSpan(k, j + 1, "initials"))
-            elif w.particle(j) and j + 1 < w.n and w.surname_part(j + 1):
-                out.append(PersonSpan(k, j + 2, "initials"))
+            elif w.particle_chain_end(j):
+                out.append(PersonSpan(k, w.particle_chain_end(j), "initials"))
     if (w.initial(k) and k > 0 and w.spaced(k) and w.namey(k - 1) and not w.opener_lexicon(k - 1)
             and not (k + 1 < w.n and w.spaced(k + 1) and w.capital(k + 1))):
         out.append(PersonSpan(k - 1, k + 1, "surname_initial"))  # "Dumont T.", "Maury É."
     if w.first_name(k):
-        if nxt < w.n and w.spaced(nxt) and (w.namey(nxt) or (w.particle(nxt) and nxt + 1 < w.n and w.namey(nxt + 1))):
+        if nxt < w.n and w.spaced(nxt) and w.particle_chain_end(nxt):
+            out.append(PersonSpan(k, w.particle_chain_end(nxt), "first_name"))  # "Hortense de La Vauzelle"
+        elif nxt < w.n and w.spaced(nxt) and w.namey(nxt):
             if not w.first_name(nxt) or nxt + 1 < w.n and w.spaced(nxt + 1) and w.namey(nxt + 1) or w.upper(nxt) \
                     or not w.joined(nxt):
                 out.append(PersonSpan(k, nxt + 1, "first_name"))

@@ -207,7 +207,7 @@ def functional_email(value: str) -> bool:
 
 
 # Words that say a landline is a service's ("standard : 04 76 00 00 00", "accueil", "secrétariat").
-_SERVICE_PHONE = re.compile(r"\b(?:standard|accueil|secretariat|scolarite|service|renseignements|permanence|"
+_SERVICE_PHONE = re.compile(r"\b(?:standard|accueil|secretariat|scolarite|service|permanence|"
                             r"numero vert|hotline|assistance|loge|gardiennage|securite|infirmerie|bibliotheque|"
                             r"reception)\b(?: (?:de l'universite|du service|medical|general|central))?"
                             r"(?: (?:au|:|-|–|,|tel\.?|telephone))*\s*[:,\-–]?\s*$")

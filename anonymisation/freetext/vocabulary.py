@@ -145,6 +145,7 @@ NOT_NAMES = frozenset({
     "present", "presente", "admis", "admise", "ajourne", "ajournee", "defaillant", "defaillante",
     "mention", "tres", "bien", "assez", "passable", "felicitations", "excellent", "excellente",
     "cedex", "bp", "cs", "tsa", "ligne", "poste", "bis", "ter",
+    "bat", "appt", "apt", "logement", "escalier", "etage",
     "ne", "nee", "nes", "nees", "remb", "taux", "langue", "langues", "modeles", "modele", "ateliers", "femmes",
     "hommes", "chorale", "metiers", "archives", "maison", "parcours", "option", "specialite", "mineure",
     "majeure", "horizon", "consortium", "pacte", "solidaires", "monde", "nanosciences", "juriste", "lieu",
