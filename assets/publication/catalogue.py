@@ -7,15 +7,14 @@ writes ``<store>/catalog.ttl`` and ``<store>/catalog.jsonld``.
 Choices, and why:
 
 - **Versions.** DCAT 3 / DCAT-AP 3 describe a version as a resource of its own,
-  linked by ``dcat:hasVersion`` (``dct:hasVersion`` too, for DCAT-AP 2
-  readers), with ``dcat:version``, ``dct:issued``, ``dct:isVersionOf``,
+  with ``dcat:version``, ``dct:issued``, ``dct:isVersionOf``,
   ``dcat:previousVersion`` and its own distributions (its dated folder). But
   udata's harvester makes a data.gouv.fr dataset of *every* node typed
   ``dcat:Dataset`` (``udata/harvest/backends/dcat.py``): typed so, each
   version would become a duplicate dataset. A version is therefore typed
-  ``dcat:Resource``, DCAT 3's range of ``dcat:hasVersion`` (still a dataset by
-  RDFS entailment, through the domain of ``dcat:distribution``); only
-  DCAT-AP's narrower range check on ``dcat:hasVersion`` sees the difference.
+  ``dcat:Resource`` and linked by ``dct:hasVersion`` only: DCAT-AP 3's shapes
+  require the target of ``dcat:hasVersion`` to be a ``dcat:Dataset``, which
+  udata would harvest (``docs/publication.md``, "DCAT-AP and udata").
   The dataset's own distributions are the files of ``latest/``, so
   data.gouv.fr lists the current files, not an ever-growing list.
 - **Nominative datasets** (CRPA D312-1-3: directory, promotion tables,
@@ -30,13 +29,22 @@ Choices, and why:
   schemas by their schema.data.gouv.fr URL (``dct:conformsTo`` on the dataset
   and on the file that follows the schema). The period of time is a blank
   node: udata dereferences a temporal coverage given as a URI. Checksums are
-  plain literals: an ``xsd:hexBinary`` value reaches udata as raw bytes. The
+  plain literals: an ``xsd:hexBinary`` value reaches udata as raw bytes and
+  fails its validation, so every dataset would be refused (the one triple
+  where udata and DCAT-AP's shapes disagree, and udata wins). The spatial
+  coverage is a ``dct:Location`` with a WKT ``dcat:bbox``, the rectangle
+  around the institution's sites (``structures``, latitude and longitude):
+  udata reads a geometry, never a zone identifier alone; the data.gouv.fr
+  zone stays beside it as a second ``dct:spatial``. Vocabulary terms carry
+  the class DCAT-AP's SHACL shapes check (``dct:RightsStatement``,
+  ``skos:Concept``, ``spdx:ChecksumAlgorithm``, ``foaf:Document``...). The
   README is declared TXT (plain text, in the EU file-type table), its media
   type ``text/markdown``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -46,7 +54,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS as DCT
-from rdflib.namespace import FOAF, OWL, RDF, XSD
+from rdflib.namespace import FOAF, OWL, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from resources.errors import OpenDataError
@@ -63,7 +71,13 @@ IANA = "https://www.iana.org/assignments/media-types/"
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 UNIVERSITY = URIRef("http://purl.org/adms/publishertype/Academia-ScientificOrganisation")
 ZONE_API = "https://www.data.gouv.fr/api/1/spatial/zone/"
-PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "owl": OWL, "spdx": SPDX, "vcard": VCARD, "xsd": XSD}
+GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
+PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "owl": OWL, "spdx": SPDX, "vcard": VCARD, "xsd": XSD,
+            "skos": SKOS, "geo": GEOSPARQL}
+# The institution's sites: the referential dataset, its coordinate columns (WGS 84 decimal degrees).
+SITES, LATITUDE, LONGITUDE = "structures", "latitude", "longitude"
+# Half a kilometre around the outermost sites, so that one site alone still makes a rectangle, not a point.
+MARGIN = 0.005
 TURTLE, JSONLD = "catalog.ttl", "catalog.jsonld"
 METADATA, LATEST = "datapackage.json", "latest"
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -144,8 +158,9 @@ def build_catalogue(store: Path, institution: CatalogueOwner, *, include_nominat
         (DCT.description, Literal(description, lang=lang)), (DCT.publisher, publisher),
         (DCT.language, _typed(graph, LANGUAGE[LANGUAGES[lang]], DCT.LinguisticSystem)),
         (DCT.license, _licence(graph)),
-        (FOAF.homepage, URIRef(owner.homepage or base)),
+        (FOAF.homepage, _typed(graph, URIRef(owner.homepage or base), FOAF.Document)),
     ])
+    sites = _sites(graph, store, owner)
     modified: list[dt.datetime] = []
     for folder in sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not (folder / LATEST / METADATA).is_file():
@@ -153,7 +168,7 @@ def build_catalogue(store: Path, institution: CatalogueOwner, *, include_nominat
         package = _read(folder / LATEST / METADATA)
         if _nominative(package) and not include_nominative:
             continue
-        node, changed = _dataset(graph, folder, package, owner, publisher)
+        node, changed = _dataset(graph, folder, package, owner, publisher, sites)
         graph.add((catalogue, DCAT.dataset, node))
         modified.append(changed)
     if modified:
@@ -209,7 +224,7 @@ def _typed(graph: Graph, node: URIRef, cls: URIRef) -> URIRef:
 
 
 def _dataset(graph: Graph, folder: Path, package: dict[str, Any], owner: CatalogueOwner,
-             publisher: URIRef) -> tuple[URIRef, dt.datetime]:
+             publisher: URIRef, sites: URIRef | None) -> tuple[URIRef, dt.datetime]:
     """One dataset as it is today (the files of ``latest/``), with its dated versions; returns it and its date."""
     name, base, lang, extra = folder.name, owner.public_base_url, owner.language, package.get("x_opendata") or {}
     node, latest = URIRef(f"{base}{name}/"), f"{base}{name}/{LATEST}/"
@@ -224,8 +239,8 @@ def _dataset(graph: Graph, folder: Path, package: dict[str, Any], owner: Catalog
         (DCT.description, Literal(package["description"], lang=lang)),
         (DCT.publisher, publisher), (DCAT.contactPoint, _contact(graph, name, package, owner)),
         *((DCAT.keyword, Literal(k, lang=lang)) for k in package.get("keywords") or []),
-        (DCAT.landingPage, URIRef(package.get("homepage") or latest)),
-        (DCT.license, _licence(graph)), (DCT.accessRights, ACCESS_RIGHT.PUBLIC),
+        (DCAT.landingPage, _typed(graph, URIRef(package.get("homepage") or latest), FOAF.Document)),
+        (DCT.license, _licence(graph)), (DCT.accessRights, _typed(graph, ACCESS_RIGHT.PUBLIC, DCT.RightsStatement)),
         (DCT.language, LANGUAGE[LANGUAGES[lang]]),
         (DCT.issued, Literal(_moment(versions.get(first) or {"version": first}))),
         (DCT.modified, Literal(modified)),
@@ -242,17 +257,20 @@ def _dataset(graph: Graph, folder: Path, package: dict[str, Any], owner: Catalog
         location = URIRef(f"{ZONE_API}{zone}/")  # data.gouv.fr's own zone ids, and its GeoJSON at that address
         _add(graph, location, [(RDF.type, DCT.Location), (DCT.identifier, Literal(zone))])
         graph.add((node, DCT.spatial, location))
+    if sites is not None:
+        graph.add((node, DCT.spatial, sites))
     schema = _national(graph, name, extra.get("national_schema"))
     if schema is not None:
         graph.add((node, DCT.conformsTo, URIRef(schema.url)))
     for resource in package.get("resources") or []:
         graph.add((node, DCAT.distribution, _distribution(graph, name, latest, resource, modified, lang, schema)))
         if resource.get("x_type") == "documentation":
-            graph.add((node, FOAF.page, URIRef(latest + resource["path"])))  # DCAT-AP "documentation"
+            # DCAT-AP "documentation"
+            graph.add((node, FOAF.page, _typed(graph, URIRef(latest + resource["path"]), FOAF.Document)))
     previous: URIRef | None = None
     for day, version_package in versions.items():
         version = _version(graph, node, name, day, version_package, owner, schema)
-        _add(graph, node, [(DCAT.hasVersion, version), (DCT.hasVersion, version)])
+        graph.add((node, DCT.hasVersion, version))
         if previous is not None:
             graph.add((version, DCAT.previousVersion, previous))
         if day == package["version"]:
@@ -311,7 +329,8 @@ def _checksum(graph: Graph, dataset: str, resource: dict[str, Any]) -> BNode:
         raise CatalogueError(f"{dataset}: file {resource['path']} has a hash in an algorithm SPDX does not name")
     node = BNode()
     # A plain literal, not xsd:hexBinary: rdflib, hence udata, would read a hexBinary value as raw bytes.
-    _add(graph, node, [(RDF.type, SPDX.Checksum), (SPDX.algorithm, SPDX[CHECKSUMS[algorithm]]),
+    _add(graph, node, [(RDF.type, SPDX.Checksum),
+                       (SPDX.algorithm, _typed(graph, SPDX[CHECKSUMS[algorithm]], SPDX.ChecksumAlgorithm)),
                        (SPDX.checksumValue, Literal(value))])
     return node
 
@@ -321,7 +340,39 @@ def _publisher(graph: Graph, owner: CatalogueOwner) -> URIRef:
     graph.add((node, RDF.type, FOAF.Agent))
     graph.add((node, FOAF.name, Literal(owner.name)))
     graph.add((node, DCT.identifier, Literal(owner.siret)))  # SIRET: the national register's id of the institution
-    graph.add((node, DCT.type, UNIVERSITY))
+    graph.add((node, DCT.type, _typed(graph, UNIVERSITY, SKOS.Concept)))
+    # ADMS publisher-type vocabulary's own label: a skos:Concept needs one for DCAT-AP's shapes.
+    graph.add((UNIVERSITY, SKOS.prefLabel, Literal("Academia/Scientific organisation", lang="en")))
+    return node
+
+
+def _sites(graph: Graph, store: Path, owner: CatalogueOwner) -> URIRef | None:
+    """The rectangle around the institution's sites, from the referential online, as udata and DCAT read it.
+
+    None when the referential is not online or gives no coordinates: the zone alone is then the coverage.
+    """
+    path = store / SITES / LATEST / f"{SITES}.csv"
+    if not path.is_file():
+        return None
+    points: list[tuple[float, float]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                points.append((float(row[LONGITUDE]), float(row[LATITUDE])))
+            except (KeyError, TypeError, ValueError):
+                continue  # a structure without a site of its own (a department, a service) has no coordinates
+    if not points:
+        return None
+    west, east = min(p[0] for p in points) - MARGIN, max(p[0] for p in points) + MARGIN
+    south, north = min(p[1] for p in points) - MARGIN, max(p[1] for p in points) + MARGIN
+    ring = ", ".join(f"{x:.6f} {y:.6f}" for x, y in
+                     ((west, south), (east, south), (east, north), (west, north), (west, south)))
+    node = URIRef(f"{owner.public_base_url}{SITES}/#sites")
+    _add(graph, node, [
+        (RDF.type, DCT.Location),
+        (DCT.title, Literal(f"Sites de {owner.name}", lang=owner.language)),
+        (DCAT.bbox, Literal(f"POLYGON(({ring}))", datatype=GEOSPARQL.wktLiteral)),
+    ])
     return node
 
 

@@ -6,7 +6,9 @@
 - ``datapackage``: ``datapackage.json`` (Frictionless Data Package): licence
   Licence Ouverte 2.0, producer and contact, sources, temporal and spatial
   coverage, update frequency, legal basis, anonymisation summary with the
-  policy hash, and every file with its size and SHA-256;
+  policy hash, and every file with its size and SHA-256 (generic
+  ``data-package`` profile: the CSV is the one ``table`` resource, the other
+  files are ``file`` resources, so that Frictionless validates the package);
 - ``readme``: ``README.md`` in plain French for the people who reuse the data.
 
 Everything carries what data.gouv.fr's ten metadata criteria ask for
@@ -97,16 +99,20 @@ def table_schema(policy: Policy) -> dict:
 
 
 def coverage(info: VersionInfo) -> dict[str, str]:
-    """Temporal coverage: from the first to the last year covered.
+    """Temporal coverage: from the first to the last year covered, ending no later than the version's day.
 
     An academic year Y runs from 1 September Y to 31 August Y+1 (the "rentrée"
     convention of SISE); calendar and fiscal years from 1 January to 31 December.
+    The year under way is covered up to the day of the version: the data say
+    nothing yet of the months to come.
     """
     if not info.years:
         return {"start": info.day.isoformat(), "end": info.day.isoformat()}
     if info.academic:
-        return {"start": f"{min(info.years)}-09-01", "end": f"{max(info.years) + 1}-08-31"}
-    return {"start": f"{min(info.years)}-01-01", "end": f"{max(info.years)}-12-31"}
+        start, end = dt.date(min(info.years), 9, 1), dt.date(max(info.years) + 1, 8, 31)
+    else:
+        start, end = dt.date(min(info.years), 1, 1), dt.date(max(info.years), 12, 31)
+    return {"start": start.isoformat(), "end": min(end, info.day).isoformat()}
 
 
 def _sources(policy: Policy) -> list[dict]:
@@ -123,7 +129,11 @@ def file_entry(path: Path, digest: str, *, name: str, title: str, description: s
              "hash": f"sha256:{digest}"}
     if kind in ("csv", "json", "md"):
         entry["encoding"] = "utf-8"
+    # Only the CSV is a table: Frictionless validates it against its schema, and every other file
+    # (Parquet, DECP JSON, README) by its size and checksum alone (Data Package v2 "type", v1 "profile").
+    entry["type"] = "file"
     if schema is not None:
+        entry["type"] = "table"
         entry["profile"] = "tabular-data-resource"
         entry["schema"] = schema
     if documentation:
@@ -136,7 +146,8 @@ def datapackage(policy: Policy, producer: Producer, info: VersionInfo, resources
     base = producer.public_base_url
     versions = sorted({*info.previous_versions, info.day.isoformat()})
     return {
-        "profile": "tabular-data-package",
+        # Not "tabular-data-package": that profile requires every file to be a table, ours are not.
+        "profile": "data-package",
         "name": policy.dataset,
         "id": f"{base}{policy.dataset}/latest/datapackage.json",
         "title": policy.title,

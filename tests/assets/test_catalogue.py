@@ -174,8 +174,10 @@ def test_every_distribution_points_at_latest_with_its_checksum_format_and_licenc
 def test_each_dated_version_is_listed_with_its_own_files(store: Path) -> None:
     graph = build_catalogue(store, OWNER)
     effectifs = URIRef(f"{BASE}effectifs/")
-    versions = {str(graph.value(v, DCAT.version)): v for v in graph.objects(effectifs, DCAT.hasVersion)}
+    # dct:hasVersion only: DCAT-AP requires a dcat:hasVersion target to be a dcat:Dataset (docs/publication.md).
+    versions = {str(graph.value(v, DCAT.version)): v for v in graph.objects(effectifs, DCT.hasVersion)}
     assert sorted(versions) == ["2024-06-01", "2025-06-01"]
+    assert not list(graph.objects(effectifs, DCAT.hasVersion))
     assert graph.value(effectifs, DCAT.hasCurrentVersion) == versions["2025-06-01"]
     assert graph.value(versions["2025-06-01"], DCAT.previousVersion) == versions["2024-06-01"]
     for day, version in versions.items():

@@ -37,3 +37,9 @@ def test_a_snapshot_covers_its_day() -> None:
 ])
 def test_the_policy_says_which_years_are_academic(dataset: str, academic: bool) -> None:
     assert is_academic(load_catalogue()[dataset]) is academic
+
+
+def test_the_year_under_way_is_covered_up_to_the_day_of_the_version() -> None:
+    # Academic year 2026-2027 and calendar year 2026 are under way on 30 November 2026.
+    assert coverage(_info((2025, 2026), academic=True)) == {"start": "2025-09-01", "end": "2026-11-30"}
+    assert coverage(_info((2025, 2026), academic=False)) == {"start": "2025-01-01", "end": "2026-11-30"}
