@@ -72,6 +72,9 @@ def main() -> None:
     payload = {"tiny_commit": tiny_commit, "demo_publish": demo_publish}[name]
     if "home" in args:
         os.environ["OPENDATA_HOME"] = args["home"]
+    if name == "demo_publish":  # imported once here, not again in every forked child
+        import assets.published  # noqa: F401
+        import pipelines.definitions  # noqa: F401
     import resources.store as store_module
 
     if mode == "no-exchange":
