@@ -3,8 +3,9 @@
 Everything is built for one institution, chosen by ``OPENDATA_INSTITUTION``
 (default ``demo``): its file under ``config/institutions/`` gives the sources,
 the staging and the store. Cross-cutting policy lives here, not in assets:
-the retry policy of the night's extraction, the jobs, schedules and sensors
-(``docs/operations.md``).
+the retry policy of the night's extraction, the jobs, schedules and sensors,
+and the executor, which holds the home's lock for every run
+(``pipelines.executors``, ``docs/operations.md``).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def build_definitions(institution: Institution,
     publication = publication_job(assets, tags)
     needs = extraction_needs(assets)
     return dg.Definitions(
-        assets=assets, asset_checks=checks, resources=resources, executor=executor(),
+        assets=assets, asset_checks=checks, resources=resources, executor=executor(institution.work_dir),
         jobs=[*domain_jobs(assets, tags), *(e.job for e in extraction), publication],
         schedules=[night_schedule(e) for e in extraction],
         sensors=[publication_sensor(extraction, publication, needs), backfill_publication_sensor(publication, needs),

@@ -12,6 +12,13 @@ the lock is taken and cleared on release. It is only there for the message
 a second run prints; a record left by a holder that was killed tells the
 next run which run it recovers from.
 
+A Dagster run launched by the holder itself must not wait for it: the
+``opendata`` commands run Dagster in-process (the same process: ``_HELD``),
+and a run started in a child process (``dagster asset materialize`` under a
+holder, say) finds the holder's token in ``OPENDATA_LOCK_HOLDER``, which the
+holder sets for its own process tree only, and proceeds under its lock. A run
+tag would not do: re-executing a run from the UI copies its tags.
+
 ``flock`` is local to one machine: the home must be on a local filesystem
 (not NFS shared by two servers), like Dagster's own SQLite storage.
 """
@@ -24,7 +31,8 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +40,14 @@ from pathlib import Path
 from resources.errors import OpenDataError
 
 LOCK_NAME = ".opendata.lock"
-WAIT_ENV = "OPENDATA_LOCK_WAIT"  # seconds a run waits for the lock before refusing (default 0: refuse at once)
+WAIT_ENV = "OPENDATA_LOCK_WAIT"  # seconds a command waits for the lock before refusing (default 0: refuse at once)
+# A Dagster run started by the daemon, a schedule or the UI has nobody to run
+# it again: it waits, by default up to 6 hours (the night's two extraction
+# jobs start together at 03:30 and so run one after the other).
+RUN_WAIT_ENV = "OPENDATA_RUN_LOCK_WAIT"
+RUN_WAIT_DEFAULT = 6 * 3600.0
+HOLDER_ENV = "OPENDATA_LOCK_HOLDER"  # tokens of the locks held by this process's ancestors, space-separated
+CLI_HINT = f"give --wait SECONDS (or {WAIT_ENV}) to wait for it"
 POLL_SECONDS = 0.5
 
 # Locks this process holds, by path: a CLI command holding its home's lock
@@ -54,6 +69,7 @@ class Holder:
     host: str
     started: str
     run_id: str | None = None
+    token: str | None = None  # given to the holder's own process tree (HOLDER_ENV), whose runs proceed
 
     def describe(self) -> str:
         run = f", run {self.run_id}" if self.run_id else ""
@@ -64,16 +80,21 @@ def lock_path(work_dir: Path) -> Path:
     return Path(work_dir) / LOCK_NAME
 
 
-def default_wait() -> float:
-    """``OPENDATA_LOCK_WAIT`` in seconds, or 0."""
-    raw = os.environ.get(WAIT_ENV) or "0"
+def seconds(raw: str, where: str) -> float:
+    """A wait in seconds, read from ``where`` (a variable or a tag named in the error)."""
     try:
-        seconds = float(raw)
+        value = float(raw)
     except ValueError:
-        raise OpenDataError(f"{WAIT_ENV}={raw!r} is not a number of seconds") from None
-    if seconds < 0:
-        raise OpenDataError(f"{WAIT_ENV}={raw!r} is negative")
-    return seconds
+        raise OpenDataError(f"{where}={raw!r} is not a number of seconds") from None
+    if value < 0:
+        raise OpenDataError(f"{where}={raw!r} is negative")
+    return value
+
+
+def default_wait(env: str = WAIT_ENV, default: float = 0.0) -> float:
+    """The wait in seconds set by ``env`` (``OPENDATA_LOCK_WAIT``), or ``default``."""
+    raw = os.environ.get(env)
+    return seconds(raw, env) if raw else default
 
 
 def read_holder(path: Path) -> Holder | None:
@@ -86,12 +107,16 @@ def read_holder(path: Path) -> Holder | None:
 
 
 @contextmanager
-def home_lock(work_dir: Path, command: str, wait: float | None = None,
-              run_id: str | None = None) -> Iterator[Holder | None]:
+def home_lock(work_dir: Path, command: str, wait: float | None = None, run_id: str | None = None,
+              hint: str = CLI_HINT, on_wait: Callable[[Holder | None], None] | None = None,
+              ) -> Iterator[Holder | None]:
     """Hold the home's lock for the ``with`` block; yields the holder this run recovered from, if any.
 
     Waits up to ``wait`` seconds (default ``OPENDATA_LOCK_WAIT``) for a run in
-    progress, then raises ``HomeLockedError`` naming it.
+    progress, calling ``on_wait`` with its holder once if it has to wait, then
+    raises ``HomeLockedError`` naming it and ending with ``hint``. Proceeds
+    at once, under the holder's lock, when the holder is this process or one
+    of its ancestors (``OPENDATA_LOCK_HOLDER``).
     """
     path = lock_path(work_dir).resolve()
     if path in _HELD:  # this process already holds it (a CLI command's in-process run)
@@ -101,19 +126,24 @@ def home_lock(work_dir: Path, command: str, wait: float | None = None,
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = path.open("a+", encoding="utf-8")
     try:
-        _acquire(handle.fileno(), path, wait)
+        if not _acquire(handle.fileno(), path, wait, hint, on_wait):
+            yield None  # the lock of the command that launched this run, held for it
+            return
         previous = read_holder(path)  # left by a holder that ended without releasing: killed
         me = Holder(command, os.getpid(), socket.gethostname(),
-                    dt.datetime.now().astimezone().isoformat(timespec="seconds"), run_id)
+                    dt.datetime.now().astimezone().isoformat(timespec="seconds"), run_id, uuid.uuid4().hex)
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps(asdict(me)))
         handle.flush()
         _HELD[path] = me
+        inherited = os.environ.get(HOLDER_ENV)
+        os.environ[HOLDER_ENV] = f"{inherited} {me.token}" if inherited else me.token
         try:
             yield previous
         finally:
             del _HELD[path]
+            _restore(HOLDER_ENV, inherited)
             handle.seek(0)
             handle.truncate()
             handle.flush()
@@ -121,18 +151,37 @@ def home_lock(work_dir: Path, command: str, wait: float | None = None,
         handle.close()  # closing the descriptor releases the flock
 
 
-def _acquire(fd: int, path: Path, wait: float) -> None:
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def _held_for_us(holder: Holder | None) -> bool:
+    """Whether the holder is an ancestor of this process (its token was handed down to us)."""
+    return holder is not None and holder.token is not None and holder.token in os.environ.get(HOLDER_ENV, "").split()
+
+
+def _acquire(fd: int, path: Path, wait: float, hint: str, on_wait: Callable[[Holder | None], None] | None) -> bool:
+    """Take the lock (True), or find it held by an ancestor (False); refuse after ``wait`` seconds."""
     deadline = time.monotonic() + wait
+    told = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return True
         except BlockingIOError:
+            holder = read_holder(path)
+            if _held_for_us(holder):
+                return False
             if time.monotonic() >= deadline:
                 break
+            if on_wait is not None and not told:
+                on_wait(holder)
+                told = True
             time.sleep(min(POLL_SECONDS, max(deadline - time.monotonic(), 0.01)))
     holder = read_holder(path)
     who = holder.describe() if holder else "another run (its record is being written)"
     waited = f" after waiting {wait:g} s" if wait else ""
-    raise HomeLockedError(f"{path.parent} is in use by {who}; refused{waited}. Wait for it to end, or "
-                          f"give --wait SECONDS (or {WAIT_ENV}) to wait for it") from None
+    raise HomeLockedError(f"{path.parent} is in use by {who}; refused{waited}. Wait for it to end, or {hint}") from None
