@@ -7,8 +7,10 @@ with SIGKILL as an operator's crash would.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -69,15 +71,26 @@ def test_a_second_run_is_refused_naming_the_holder_then_waits_and_takes_over(tmp
 
 
 def _wait_for_started_run(home: Path, pid: int, proc: subprocess.Popen) -> str:
+    """The run the demo ``pid`` has STARTED, read from its runs.db read-only.
+
+    Opening a Dagster instance here would race the demo's own first opening:
+    both would create the run database's tables and stamp its schema version
+    twice ("more than one head present").
+    """
+    runs_db = home / ".dagster" / "history" / "runs.db"
+    query = ("SELECT runs.run_id FROM runs JOIN run_tags ON run_tags.run_id = runs.run_id "
+             "WHERE runs.status = 'STARTED' AND run_tags.key = ? AND run_tags.value = ?")
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()[1][-2000:]
-        if (home / ".dagster" / "history" / "runs.db").exists():
-            instance = dg.DagsterInstance.from_config(str(home / ".dagster"))
-            runs = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED],
-                                                           tags={PID_TAG: str(pid)}))
-            if runs:
-                return runs[0].run_id
+        if runs_db.exists():
+            try:
+                with contextlib.closing(sqlite3.connect(f"file:{runs_db}?mode=ro", uri=True, timeout=1)) as db:
+                    row = db.execute(query, (PID_TAG, str(pid))).fetchone()
+            except sqlite3.OperationalError:  # its tables are still being created
+                row = None
+            if row:
+                return row[0]
         time.sleep(0.5)
     raise AssertionError("the first demo started no run in 240 s")
 
