@@ -8,6 +8,11 @@ closed_or_no_format`` and ``check_availability``; the vocabularies of
 ``udata/core/dataset/constants.py`` (``UpdateFrequency``, ``CLOSED_FORMATS``);
 ``QUALITY_DESCRIPTION_LENGTH = 100`` in ``udata/settings.py``.
 
+The authority is udata itself: ``tests/assets/test_udata_harvest.py`` runs udata
+17.18's own harvester and ``Dataset.quality`` on the catalogue of a demo run
+(every public dataset 9 out of 9). This copy serves what udata cannot run
+here: the API channel's payload before it is sent, and the steward page.
+
 ``dataset`` is a udata dataset as the API shows it (or the payload we send);
 ``resources`` are udata resources, or our ``ResourceFile`` as a dict
 (``dataclasses.asdict``), whose ``path`` says whether the file is there.

