@@ -10,6 +10,7 @@ scanned, and the output is cast to the policy's types.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ from anonymisation.report import AnonymisationReport
 from anonymisation.rules import source_class
 from anonymisation.sdc import k_anonymity, protect_amounts, protect_counts
 from anonymisation.treatments import SIMPLE, age_band
+
+_LOG = logging.getLogger(__name__)
 
 
 class AnonymisationError(ValueError):
@@ -62,6 +65,13 @@ def _scan(values: pd.Series, column: Column, ctx: ApplyContext, report: Anonymis
     result = ctx.scanner.scan(texts)
     for entity, count in result.counts().items():
         report.redactions[entity] = report.redactions.get(entity, 0) + count
+    withheld = result.stats.get("withheld", 0)
+    if withheld:
+        # Too long for the NER, or the NER failed on it: withheld whole, never published unscanned.
+        message = (f"{report.dataset}.{column.name}: {withheld} text(s) withheld, the NER could not read them "
+                   "(rule: free-text scan)")
+        report.notes.append(message)
+        _LOG.warning(message)
     for finding in result.findings:
         if finding.kept_public_name:
             report.public_names_kept += 1

@@ -158,3 +158,29 @@ def test_a_text_too_long_for_the_ner_is_withheld(scanner: FreeTextScanner) -> No
     result = scanner.scan([huge, "Rien à signaler."])
     assert result.texts == ["[TEXTE_RETIRE]", "Rien à signaler."]
     assert result.stats["withheld"] == 1
+
+
+def test_a_withheld_text_is_named_by_dataset_and_column_never_by_value(scanner: FreeTextScanner,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """The apply layer names the dataset and column of a text the NER could not read; the value appears nowhere."""
+    import datetime as dt
+    import logging
+
+    import pandas as pd
+
+    from anonymisation.apply import ApplyContext, _scan
+    from anonymisation.dictionary import load_dictionary
+    from anonymisation.policy import Column
+    from anonymisation.report import AnonymisationReport
+
+    report = AnonymisationReport("marches_publics", "t", "run", "now", "h", "dpo", "2026-12-04", "v", "basis", "rows")
+    context = ApplyContext(as_of=dt.date(2026, 12, 4), run_id="run", code_version="v",
+                           dictionary=load_dictionary(), scanner=scanner)
+    column = Column("objet", "scan", "string", "Objet", source="marches.objet")
+    huge = "Contact Ysoline Quenardel. " + "Rien. " * 200_000
+    with caplog.at_level(logging.WARNING):
+        out = _scan(pd.Series([huge, "Rien à signaler."]), column, context, report)
+    assert out.tolist() == ["[TEXTE_RETIRE]", "Rien à signaler."]
+    assert report.notes == ["marches_publics.objet: 1 text(s) withheld, the NER could not read them "
+                            "(rule: free-text scan)"]
+    assert "Quenardel" not in caplog.text and "marches_publics.objet" in caplog.text
