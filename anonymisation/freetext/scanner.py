@@ -231,9 +231,8 @@ class FreeTextScanner:
             in_public |= {k for span in explained for k in range(span.first, span.last)}
             # A word right after a place, prize or grant word, or inside the institution's address or a
             # SIRET left in place, is dropped from any NER span too.
-            in_public |= {k for k, word in enumerate(words) if eponym_before(shaped, k)
-                          or _overlaps(word.start, word.end, draft.allowed)}
-            draft.candidates = [c and not shaped.blocked(k) and k not in in_public for k, c in
+            draft.candidates = [c and not shaped.blocked(k) and k not in in_public and not eponym_before(shaped, k)
+                                and not _overlaps(words[k].start, words[k].end, draft.allowed) for k, c in
                                 enumerate(name_candidates(text, words, self._lexicon, self._deny.words))]
         return draft
 
