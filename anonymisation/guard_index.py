@@ -111,8 +111,13 @@ class IdentifierIndex:
         return sum(len(v) for v in self._ids.values()) + len(self._names)
 
     def has(self, kind: str, normalised: str) -> bool:
-        """True when the normalised identifier is one of the sources' identifiers of that kind."""
-        return self.digest(normalised) in self._ids[kind]
+        """True when the normalised identifier is one of the sources' identifiers of that kind.
+
+        A kind the sources never hold (a RIB found in a text) is never indexed: False, and the
+        guard reports it as a pattern.
+        """
+        known = self._ids.get(kind)
+        return known is not None and self.digest(normalised) in known
 
     def name_hits(self, words: Sequence[Token], starts: dict[str, bool]) -> list[tuple[int, int]]:
         """(first, last + 1) word positions of indexed full names in `words`, left to right, no overlap.

@@ -82,6 +82,8 @@ def test_index_holds_keyed_hashes_only(index: IdentifierIndex) -> None:
     ("rappeler au 01 44 27 00 00", "pattern:TELEPHONE"),
     ("code 9876543210B", "pattern:INE"),                     # an INE in its national form, even without context
     ("fr76 3000 6000 0112 3456 7890 189", "identifier:IBAN"),
+    # A RIB (key checked): a kind the sources never hold, so always a pattern, never a lookup in the index.
+    ("RIB : 30004 00123 12345678901 86", "pattern:RIB"),
     ("Karim Benali", "name"),
     ("BENALI Karim", "name"),
     ("Relevé envoyé à karim benali.", "name"),
