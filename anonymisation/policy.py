@@ -11,89 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import yaml
 
 from anonymisation.dictionary import Dictionary, load_dictionary
+from anonymisation.policy_model import Column, Exception_, Policy, PolicyError
+from anonymisation.rules import enforce
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
-Kind = Literal["aggregate", "amounts", "rows"]
 TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant"}
 GENERALISATIONS = {"year", "age_band", "departement", "amount_band", "flag", "nationality_group"}
 TYPES = {"string", "integer", "number", "date", "boolean", "year"}
-# Bases that allow naming a person (legal-and-standards.md, section 2).
-EXCEPTIONS = {
-    "CRPA D312-1-3 1°": "organisation de l'administration: annuaires, tableaux d'avancement",
-    "CRPA D312-1-3 4°": "enseignement et recherche: résultats d'examens, lauréats",
-    "CRPA D312-1-3 6°": "vie politique: élus des conseils (exception configurable)",
-}
-SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class PolicyError(ValueError):
-    """A policy breaks a rule; the message names dataset, column and rule."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One published column."""
-
-    name: str
-    treatment: str
-    type: str
-    description: str
-    source: str | None = None  # "table.column" in the builder's frame
-    rule: str | None = None  # generalisation rule
-    role: str = "attribute"  # dimension | measure | label | attribute
-    values: tuple[str, ...] = ()
-    required: bool = False
-    value: str | None = None  # for treatment "constant"
-
-
-@dataclass(frozen=True)
-class Exception_:
-    """A declared legal basis for naming persons, publishing only ``columns``."""
-
-    article: str
-    columns: tuple[str, ...]
-    opposition: str | None  # "system.table" of the opposition list
-    person_key: str | None  # "table.column" identifying the person in the builder's frame
-
-
-@dataclass(frozen=True)
-class Policy:
-    dataset: str
-    domain: str
-    title: str
-    description: str
-    legal_basis: str
-    frequency: str
-    builder: str
-    inputs: tuple[str, ...]
-    kind: Kind
-    columns: tuple[Column, ...]
-    exception: Exception_ | None
-    settings: dict = field(default_factory=dict)  # aggregate/amounts options
-    relations: tuple[dict, ...] = ()
-    national_schema: str | None = None
-    reviewer: str = ""
-    reviewed_on: str = ""
-    hash: str = ""
-
-    @property
-    def nominative(self) -> bool:
-        """Publishes persons' names under an exception: latest version only, not indexed."""
-        return self.exception is not None
-
-    def by_role(self, role: str) -> list[Column]:
-        return [c for c in self.columns if c.role == role]
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
 
 
 def content_hash(raw: dict) -> str:
@@ -121,8 +50,6 @@ def load_policy(path: Path, dictionary: Dictionary | None = None, *, check_revie
                 f"(rule: reviewed policy; re-review it with `opendata policy review`)"
             )
     policy = _parse(name, raw, review)
-    from anonymisation.rules import enforce  # the rules read the dictionary; kept apart for size
-
     enforce(policy, dictionary or load_dictionary())
     return policy
 

@@ -13,8 +13,18 @@ Each rule cites what it implements (../shared/reference/legal-and-standards.md):
 
 from __future__ import annotations
 
+import re
+
 from anonymisation.dictionary import Dictionary, DictionaryError
-from anonymisation.policy import EXCEPTIONS, SNAKE, Column, Policy, PolicyError
+from anonymisation.policy_model import Column, Policy, PolicyError
+
+# Bases that allow naming a person (legal-and-standards.md, section 2).
+EXCEPTIONS = {
+    "CRPA D312-1-3 1°": "organisation de l'administration: annuaires, tableaux d'avancement",
+    "CRPA D312-1-3 4°": "enseignement et recherche: résultats d'examens, lauréats",
+    "CRPA D312-1-3 6°": "vie politique: élus des conseils (exception configurable)",
+}
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _fail(policy: Policy, column: str, rule: str, detail: str) -> PolicyError:

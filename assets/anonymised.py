@@ -14,12 +14,10 @@ import pandas as pd
 
 from anonymisation.policy import Policy
 from assets.anonymising import DatasetOutcome, run_dataset, year_split
-from assets.checks import hold
+from assets.checks import LEAK_GUARD, hold
 from quality.ledger import record_outcome
 from quality.suite import Finding, Outcome
 from resources.store import OutputStore
-
-LEAK_GUARD = "leak_guard"
 
 
 def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str], store_root: str,

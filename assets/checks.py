@@ -31,6 +31,7 @@ from quality.suite import Finding, Outcome
 from resources.errors import OpenDataError
 from resources.store import OutputStore
 
+LEAK_GUARD = "leak_guard"  # run inside the anonymised asset itself (assets.anonymised)
 OPEN_CHECK = "conformite_fichier_ouvert"
 SECRECY_CHECK = "secret_statistique"
 
@@ -181,8 +182,6 @@ def secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetCheck
 
 def blocking_checks(policy: Policy, catalogue: dict[str, Policy]) -> tuple[str, ...]:
     """The checks a candidate must have passed to be published (the leak guard runs inside its asset)."""
-    from assets.anonymised import LEAK_GUARD
-
     checks = [LEAK_GUARD, OPEN_CHECK]
     if needs_secrecy_check(policy, catalogue):
         checks.append(SECRECY_CHECK)

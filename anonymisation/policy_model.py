@@ -1,0 +1,75 @@
+"""What a publication policy says, once read: its columns, its legal exception, its kind and settings.
+
+The loader (``anonymisation.policy``) builds these from the reviewed YAML
+files and hands them to the legal rules (``anonymisation.rules``); both
+import them from here, so neither imports the other back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["aggregate", "amounts", "rows"]
+
+
+class PolicyError(ValueError):
+    """A policy breaks a rule; the message names dataset, column and rule."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One published column."""
+
+    name: str
+    treatment: str
+    type: str
+    description: str
+    source: str | None = None  # "table.column" in the builder's frame
+    rule: str | None = None  # generalisation rule
+    role: str = "attribute"  # dimension | measure | label | attribute
+    values: tuple[str, ...] = ()
+    required: bool = False
+    value: str | None = None  # for treatment "constant"
+
+
+@dataclass(frozen=True)
+class Exception_:
+    """A declared legal basis for naming persons, publishing only ``columns``."""
+
+    article: str
+    columns: tuple[str, ...]
+    opposition: str | None  # "system.table" of the opposition list
+    person_key: str | None  # "table.column" identifying the person in the builder's frame
+
+
+@dataclass(frozen=True)
+class Policy:
+    dataset: str
+    domain: str
+    title: str
+    description: str
+    legal_basis: str
+    frequency: str
+    builder: str
+    inputs: tuple[str, ...]
+    kind: Kind
+    columns: tuple[Column, ...]
+    exception: Exception_ | None
+    settings: dict = field(default_factory=dict)  # aggregate/amounts options
+    relations: tuple[dict, ...] = ()
+    national_schema: str | None = None
+    reviewer: str = ""
+    reviewed_on: str = ""
+    hash: str = ""
+
+    @property
+    def nominative(self) -> bool:
+        """Publishes persons' names under an exception: latest version only, not indexed."""
+        return self.exception is not None
+
+    def by_role(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
