@@ -10,6 +10,8 @@ Rules, from ../shared/reference/legal-and-standards.md:
   elsewhere (secondary suppression), nor from the previous published
   version: a cell withheld there stays withheld, and a cell published there
   with the count it has now is public, so it cannot serve as a complement.
+  When the previous version has other cells (the policy changed the
+  dimensions), the two are audited together instead (``versions.py``).
 The result is audited (``repair.audit_and_repair``) before it is returned.
 """
 
@@ -24,6 +26,7 @@ from anonymisation.sdc.checks import require_columns, require_margins, require_m
 from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
 from anonymisation.sdc.repair import Audited, audit_and_repair
 from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
+from anonymisation.sdc.versions import comparable_previous, protect_across_versions, same_cells, shared_dims
 
 
 def protect_counts(
@@ -45,7 +48,7 @@ def protect_counts(
     ``homogeneous`` flags cells whose members all share a sensitive value.
     ``margins`` lists groups of dimensions whose sums are known elsewhere;
     ``previous`` is the previous published version of this table (dims,
-    count, status). ``name`` is the dataset named in errors and notes.
+    count, status), of the same cells or not. ``name`` is the dataset named in errors and notes.
     Rows come back in the input's order, with a fresh index.
     Raises DisclosureError if no choice of complements protects every cell.
     """
@@ -59,7 +62,10 @@ def protect_counts(
                          "(rule: small cells, legal-and-standards section 4)")
     counts = _true_counts(where, cells, count_col)
     homog = require_mask(where, cells, homogeneous, "homogeneous").to_numpy()
-    carried, known = _previous(where, cells, dims, previous, count_col, status_col, counts)
+    if previous is not None:
+        require_columns(f"{where} (previous version)", previous, [count_col, status_col])
+    same = previous is None or same_cells(previous, dims)
+    carried, known = _previous(where, cells, dims, previous if same else None, count_col, status_col, counts)
     small = counts < threshold
     primary = small | homog | carried
     groups, rank = Groups.of(cells, margins), dimension_rank(cells, dims)
@@ -74,6 +80,15 @@ def protect_counts(
                    view=lambda mask: _frame(cells, dims, counts, mask, count_col, status_col), threshold=threshold)
     repaired = audit_and_repair(where, spec, groups, withheld, known=known, eligible=eligible, size=values,
                                 rank=rank, need=np.full(len(cells), float(min_width)))
+    across = np.zeros(len(cells), bool)
+    if not same:
+        shared = shared_dims(previous, dims)
+        before = withheld.copy()
+        older = comparable_previous(previous, spec.truth, shared, count_col, status_col)
+        protect_across_versions(where, spec, Groups.of(cells, [*margins, shared]), withheld, previous=older,
+                                shared=shared, eligible=eligible, size=values, rank=rank,
+                                need=np.full(len(cells), float(min_width)))
+        across = withheld & ~before
     notes = [f"margin {margin_label(m)} protected with {n} complementary cells"
              for m, n in zip(margins, added, strict=True) if n]
     if repaired:
@@ -81,12 +96,15 @@ def protect_counts(
     if (known & withheld).any():
         notes.append(f"{int((known & withheld).sum())} withheld cells were published with the same count in "
                      "the previous version: they stay public there")
+    if not same:
+        notes.append(f"previous version of other dimensions, audited with this one over {list(shared)}: "
+                     f"{int(across.sum())} further cells withheld so that no cell withheld in either is recoverable")
     notes.append(f"audit: no withheld cell recoverable from the margins ({int(withheld.sum())} withheld)")
     out = _frame(cells, dims, counts, withheld, count_col, status_col)
     report = SuppressionReport(
         cells=len(cells), withheld_small=int(small.sum()), withheld_homogeneity=int((homog & ~small).sum()),
-        withheld_secondary=int((withheld & ~primary).sum()), withheld_dominance=0,
-        withheld_carried=int((carried & ~small & ~homog).sum()), threshold=threshold,
+        withheld_secondary=int((withheld & ~primary & ~across).sum()), withheld_dominance=0,
+        withheld_carried=int(((carried | across) & ~small & ~homog).sum()), threshold=threshold,
         k_anonymity=int(counts[~withheld].min()) if (~withheld).any() else None, notes=notes)
     return out, report
 
