@@ -16,7 +16,8 @@ LEFT_OUT = {
     "left_out_share_outside_scdl_range": "pourcentage de subvention absent ou hors de 0,01 à 1, que le schéma SCDL "
                                          "refuse (à corriger à la source)",
 }
-FREQUENCIES = {"daily": "chaque jour", "weekly": "chaque semaine", "monthly": "chaque mois", "annual": "chaque année"}
+FREQUENCIES = {"daily": "chaque jour", "weekly": "chaque semaine", "monthly": "chaque mois", "annual": "chaque année",
+               "irregular": "à chaque changement des données"}
 
 
 def _columns(policy: Policy, schema: dict) -> str:
@@ -56,6 +57,23 @@ def _anonymisation(policy: Policy, info: VersionInfo) -> str:
         lines.append(f"- {sum(counts['redactions'].values())} mention(s) de données personnelles remplacée(s) "
                      "par une balise dans les textes libres (ex. `[NIR]`).")
     return "\n".join(lines)
+
+
+def _change(info: VersionInfo) -> str:
+    """What changed in the policy since the previous version, when it did (empty otherwise)."""
+    change = info.change
+    if not change:
+        return ""
+    lines = [f"La politique de publication a changé depuis la version du {change['previous_version']}: "
+             f"empreinte `{change['previous_policy_hash']}` remplacée par `{change['policy_hash']}`."]
+    lines += [f"- Colonne ajoutée: `{name}`." for name in change["columns_added"]]
+    lines += [f"- Colonne retirée: `{name}`." for name in change["columns_removed"]]
+    lines += [f"- Colonne renommée: `{r['from']}` devient `{r['to']}`." for r in change["columns_renamed"]]
+    if change["columns_added"] or change["columns_removed"] or change["columns_renamed"]:
+        lines.append("Les versions précédentes restent disponibles telles quelles, dans leur forme d'alors. Une "
+                     "cellule couverte par le secret statistique dans la version précédente ne peut pas être "
+                     "recalculée à partir des deux versions réunies.")
+    return "\n## Changements depuis la version précédente\n\n" + "\n".join(lines) + "\n"
 
 
 def readme(policy: Policy, producer: Producer, info: VersionInfo, schema: dict, files: list[str]) -> str:
@@ -101,4 +119,4 @@ Base légale: {policy.legal_basis}
 ## Ce qui a été retiré, et pourquoi
 
 {_anonymisation(policy, info)}
-"""
+{_change(info)}"""

@@ -12,6 +12,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, RDF
 
+from anonymisation.policy import load_catalogue
+from assets.publication.catalogue import FREQUENCIES as UDATA_FREQUENCIES
 from assets.publication.catalogue import (
     DCAT,
     SPDX,
@@ -21,6 +23,7 @@ from assets.publication.catalogue import (
     build_catalogue,
     write_catalogue,
 )
+from assets.publication.readme import FREQUENCIES as README_WORDS
 
 BASE = "https://opendata.univ-exemple.fr/"
 OWNER = CatalogueOwner(name="Université Exemple", siret="19751234500014", contact_email="opendata@univ-exemple.fr",
@@ -219,3 +222,12 @@ def test_unknown_frequency_is_refused_naming_the_dataset(store: Path) -> None:
 def test_base_url_must_end_with_a_slash() -> None:
     with pytest.raises(CatalogueError, match="must end with '/'"):
         CatalogueOwner(name="U", siret="1", contact_email="a@b.fr", public_base_url="https://x.fr")
+
+
+def test_every_reviewed_policy_declares_a_frequency_udata_and_the_readme_know() -> None:
+    """The catalogue refuses an unknown frequency at publication; this catches it at review, with its French words."""
+    frequencies = {name: policy.frequency for name, policy in load_catalogue().items()}
+    assert {n: f for n, f in frequencies.items() if f not in UDATA_FREQUENCIES or f not in README_WORDS} == {}
+    # Contracts are notified, and functions change hands, on no fixed day; a version is written only on change,
+    # so "daily" would make udata count these datasets late after two quiet days.
+    assert frequencies["marches_publics"] == frequencies["annuaire"] == "irregular"
