@@ -1,7 +1,8 @@
 """Apply a policy to a builder's frame: ``apply(frame, policy, context) -> (frame, report)``.
 
 The allow-list is enforced here: only the policy's columns are built, every
-other column of the frame is dropped. Then each column gets its treatment,
+other column of the frame is dropped. Then each column gets its treatment
+(a ``constant`` column holds the policy's reviewed value in every row),
 aggregates are protected (small cells, homogeneity, secondary suppression,
 dominance), nominative datasets honour their opposition list, free text is
 scanned, and the output is cast to the policy's types.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from anonymisation.dictionary import Dictionary
+from anonymisation.evolution import comparable
 from anonymisation.freetext import FreeTextScanner
 from anonymisation.policy import Column, Policy
 from anonymisation.report import AnonymisationReport
@@ -98,6 +100,9 @@ def apply(frame: pd.DataFrame, policy: Policy, ctx: ApplyContext) -> tuple[pd.Da
     frame = _oppositions(frame, policy, ctx, report)
     built = {c.name: _treat(frame, c, policy, ctx, report) for c in policy.columns if c.source and c.treatment != "sum"}
     out = pd.DataFrame(built, index=frame.index)
+    for column in policy.columns:  # before aggregating: a constant may be a dimension or a label
+        if column.treatment == "constant":
+            out[column.name] = _constant(column, policy)
     if policy.kind == "aggregate":
         out = _aggregate(out, policy, ctx, report)
     elif policy.kind == "amounts":
@@ -106,9 +111,20 @@ def apply(frame: pd.DataFrame, policy: Policy, ctx: ApplyContext) -> tuple[pd.Da
         qis = [c.name for c in policy.columns if source_class(policy, c, ctx.dictionary) == "quasi_identifier"]
         report.quasi_identifiers = qis
         report.k_anonymity = int(k_anonymity(out, qis)) if len(out) else None
+    for column in policy.columns:  # an aggregate keeps only its dimensions and labels: constants come back
+        if column.treatment == "constant" and column.name not in out.columns:
+            out[column.name] = _constant(column, policy)
     out = _cast(out[[c.name for c in policy.columns]], policy).reset_index(drop=True)
     report.rows_out = len(out)
     return out, report
+
+
+def _constant(column: Column, policy: Policy) -> object:
+    """The reviewed value of a ``constant`` column; the loader refuses one without it, this guards direct use."""
+    if column.value is None or column.source:
+        raise AnonymisationError(f"{policy.dataset}.{column.name}: treatment constant needs a value and no source "
+                                 "(rule: policy format)")
+    return column.value
 
 
 def _new_report(policy: Policy, ctx: ApplyContext, frame: pd.DataFrame) -> AnonymisationReport:
@@ -157,7 +173,8 @@ def _aggregate(out: pd.DataFrame, policy: Policy, ctx: ApplyContext, report: Ano
         homogeneous |= pd.Series(values == 1, index=cells.index)
     published, sdc = protect_counts(
         cells, dims, count_col=count, status_col=status, threshold=int(policy.settings.get("threshold", 5)),
-        homogeneous=homogeneous, margins=[tuple(m) for m in policy.settings.get("margins") or ()], previous=ctx.previous,
+        homogeneous=homogeneous, margins=[tuple(m) for m in policy.settings.get("margins") or ()],
+        previous=comparable(ctx.previous, policy),  # the version online, its renamed columns under today's names
     )
     report.withheld = _withheld(sdc)
     report.notes += list(sdc.notes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -117,6 +118,9 @@ def _column(dataset: str, raw: dict) -> Column:
         raise PolicyError(f"{where}: generalisation rule '{raw.get('rule')}' is unknown (rule: policy format)")
     if treatment in ("keep", "generalise", "scan", "label", "sum") and not raw.get("source"):
         raise PolicyError(f"{where}: treatment '{treatment}' needs a source (rule: policy format)")
+    if treatment == "constant" and (raw.get("value") is None or raw.get("source") or not _fits(raw["value"], raw["type"])):
+        raise PolicyError(f"{where}: treatment 'constant' needs a value of type {raw['type']}, the same in every row, "
+                          "and no source (rule: policy format)")
     return Column(
         name=name,
         treatment=treatment,
@@ -129,3 +133,11 @@ def _column(dataset: str, raw: dict) -> Column:
         required=bool(raw.get("required", False)),
         value=raw.get("value"),
     )
+
+
+def _fits(value: object, kind: str) -> bool:
+    """Whether a constant's reviewed value is of its column's type (so the run cannot fail on it)."""
+    text = str(value).strip()
+    checks = {"integer": r"-?\d+", "year": r"\d{4}", "number": r"-?\d+(\.\d+)?", "boolean": r"true|false",
+              "date": r"\d{4}-\d{2}-\d{2}"}
+    return bool(text) and (kind not in checks or re.fullmatch(checks[kind], text.lower()) is not None)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
 from pipelines.alerts import deliver, integrity_alert
 from assets.checks import anonymised_key, blocking_checks, related
@@ -81,10 +82,23 @@ def publish(policy: Policy, candidate: Path, store: OutputStore, producer: Produ
         same = store.unchanged(policy.dataset, content_digest(policy, candidate))
         if same is not None:
             return same
+    change = policy_change(policy, previous_package(store, policy.dataset, day))
     with store.prepare(policy.dataset) as folder:
         write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
-                      anonymisation_summary(reports, policy.dataset))
+                      anonymisation_summary(reports, policy.dataset), change)
         return store.commit(policy.dataset, folder, day, nominative=policy.nominative)
+
+
+def previous_package(store: OutputStore, dataset: str, day: dt.date) -> dict | None:
+    """The ``datapackage.json`` of the newest version before ``day``, to say what this day's version changes.
+
+    Not ``latest/``: a second run on the same day replaces that day's version,
+    which must still record the change from the day before.
+    """
+    store.recover(dataset)
+    before = [v for v in store.versions(dataset) if v < day.isoformat()]
+    path = store.dataset_dir(dataset) / before[-1] / "datapackage.json" if before else None
+    return json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else None
 
 
 def verify_online(policy: Policy, store: OutputStore, reports: Path, day: dt.date, job: str, run_id: str,

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
 from quality.engine import QualityError, publish_docs, validate
 from quality.ledger import record_outcome
@@ -112,9 +113,23 @@ def staged_years(staging: StagingArea, inputs: tuple[str, ...]) -> tuple[int, ..
 
 
 def published_shape(policy: Policy, published: Path | None) -> tuple[int | None, tuple[tuple[int, int], ...]]:
-    """Rows of the version online, in all and per year (when the dataset has a year column)."""
+    """Rows of the version online, in all and per year (when the dataset has a year column).
+
+    Nothing when the version online was made with another policy (other
+    columns, or another reviewed hash): its volume says nothing of the new
+    shape's (a dimension added multiplies the cells), so the drift rule is not
+    run that night; the change is reviewed (the policy's hash) and recorded in
+    the new version's README and ``datapackage.json``. With the same policy
+    the drift rule runs as always.
+    """
     if published is None or not published.is_file():
         return None, ()
+    package = published.parent / "datapackage.json"
+    if package.is_file():
+        with reading(policy.dataset, "the metadata of the version online", f"open.{policy.dataset}"):
+            online = json.loads(package.read_text(encoding="utf-8"))
+        if policy_change(policy, online) is not None:
+            return None, ()
     year = year_column(policy)
     if year is None:
         return pq.ParquetFile(published).metadata.num_rows, ()

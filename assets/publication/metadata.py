@@ -6,7 +6,8 @@
 - ``datapackage``: ``datapackage.json`` (Frictionless Data Package): licence
   Licence Ouverte 2.0, producer and contact, sources, temporal and spatial
   coverage, update frequency, legal basis, anonymisation summary with the
-  policy hash, and every file with its size and SHA-256 (generic
+  policy hash, what changed in the policy since the previous version (when
+  it did: columns added, removed, renamed, both hashes), and every file with its size and SHA-256 (generic
   ``data-package`` profile: the CSV is the one ``table`` resource, the other
   files are ``file`` resources, so that Frictionless validates the package);
 - ``readme``: ``README.md`` in plain French for the people who reuse the data.
@@ -64,6 +65,7 @@ class VersionInfo:
     previous_versions: tuple[str, ...] = ()
     anonymisation: dict = field(default_factory=dict)  # counts from the anonymisation report
     academic: bool = False  # the years are academic years (September to August)
+    change: dict | None = None  # how the policy differs from the previous version's (evolution.PolicyChange)
 
 
 def _field(column: Column) -> dict:
@@ -174,6 +176,7 @@ def datapackage(policy: Policy, producer: Producer, info: VersionInfo, resources
             "last_checked": info.day.isoformat(),
             "national_schema": policy.national_schema,
             "versions": versions,
+            **({"policy_change": info.change} if info.change else {}),
         },
         "resources": resources,
     }

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from anonymisation.evolution import PolicyChange
 from anonymisation.policy import Policy
 from assets.publication.csv_file import validate_csv, write_csv
 from assets.publication.decp import validate_decp, write_decp
@@ -72,13 +73,17 @@ def content_digest(policy: Policy, candidate: Path) -> str:
 
 
 def write_version(policy: Policy, candidate: Path, folder: Path, producer: Producer, day: dt.date,
-                  previous: list[str], anonymisation: dict) -> tuple[tuple[str, ...], VersionInfo]:
-    """Write the version's files into ``folder``; returns its data files and its facts."""
+                  previous: list[str], anonymisation: dict,
+                  change: PolicyChange | None = None) -> tuple[tuple[str, ...], VersionInfo]:
+    """Write the version's files into ``folder``; returns its data files and its facts.
+
+    ``change`` says how the policy differs from the version online's, recorded in the README and metadata.
+    """
     name = policy.dataset
     frame = pd.read_parquet(candidate)[[c.name for c in policy.columns]]
     info = VersionInfo(day=day, created=dt.datetime.now(dt.UTC).replace(microsecond=0), rows=len(frame),
                        years=years_covered(policy, frame), previous_versions=tuple(previous), anonymisation=anonymisation,
-                       academic=is_academic(policy))
+                       academic=is_academic(policy), change=change.as_metadata() if change else None)
     schema = table_schema(policy)
     csv = folder / f"{name}.csv"
     try:
