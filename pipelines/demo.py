@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.engine import make_url
 
-from anonymisation.policy import load_catalogue
+from anonymisation.policy import POLICY_DIR, load_catalogue
 from pipelines.definitions import build_definitions
 from pipelines.home_lock import Holder, home_lock
 from pipelines.run_records import fail_killed_runs, open_instance, run_tags
@@ -98,7 +98,8 @@ def opening_notes(instance: dg.DagsterInstance, institution: Institution,
 def steward_page(institution: Institution, notes: list[str]) -> Path | None:
     """The day's steward page, rebuilt; a failure to write it is a note, not the end of the summary."""
     try:
-        return build_index(institution.reports_dir, dt.date.today(), load_catalogue())
+        catalogue = load_catalogue(institution.policies_dir or POLICY_DIR)
+        return build_index(institution.reports_dir, dt.date.today(), catalogue)
     except (OpenDataError, OSError) as exc:
         notes.append(f"the steward page could not be rebuilt ({type(exc).__name__})")
         return None

@@ -95,6 +95,7 @@ class Institution:
     spatial_zones: tuple[str, ...] = ()  # udata zone ids covered by the datasets (spatial coverage)
     spatial_granularity: str = "poi"  # udata granularity of the rows: an establishment is a point of interest
     store_retention: int | None = None  # dated versions kept per dataset; None keeps all (nominative: latest only)
+    policies_dir: Path | None = None  # the institution's reviewed policies; None: the product's (anonymisation/policies)
 
     @property
     def staging_dir(self) -> Path:
@@ -183,6 +184,7 @@ def _parse(raw: dict, path: Path) -> Institution:
         spatial_zones=tuple(str(z) for z in (raw.get("spatial") or {}).get("zones") or ()),
         spatial_granularity=str((raw.get("spatial") or {}).get("granularity") or "poi"),
         store_retention=_retention(raw, path),
+        policies_dir=(config_dir() / str(raw["policies"])).resolve() if raw.get("policies") else None,
     )
     _check_layout(institution, path)
     return institution
