@@ -26,7 +26,8 @@ from anonymisation.sdc.checks import require_columns, require_margins, require_m
 from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
 from anonymisation.sdc.repair import Audited, audit_and_repair
 from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
-from anonymisation.sdc.versions import comparable_previous, protect_across_versions, same_cells, shared_dims
+from anonymisation.sdc.versions import (comparable_previous, known_across, protect_across_versions, same_cells,
+                                         shared_dims)
 
 
 def protect_counts(
@@ -66,6 +67,10 @@ def protect_counts(
         require_columns(f"{where} (previous version)", previous, [count_col, status_col])
     same = previous is None or same_cells(previous, dims)
     carried, known = _previous(where, cells, dims, previous if same else None, count_col, status_col, counts)
+    if not same:
+        shared = shared_dims(previous, dims)
+        older = comparable_previous(previous, cells[[*dims, count_col]], shared, count_col, status_col)
+        known = known_across(older, cells, shared, count_col)
     small = counts < threshold
     primary = small | homog | carried
     groups, rank = Groups.of(cells, margins), dimension_rank(cells, dims)
@@ -80,13 +85,11 @@ def protect_counts(
                    view=lambda mask: _frame(cells, dims, counts, mask, count_col, status_col), threshold=threshold)
     repaired = audit_and_repair(where, spec, groups, withheld, known=known, eligible=eligible, size=values,
                                 rank=rank, need=np.full(len(cells), float(min_width)))
-    across = np.zeros(len(cells), bool)
+    across = np.zeros(len(cells), bool)  # withheld so that nothing is recoverable with the previous version
     if not same:
-        shared = shared_dims(previous, dims)
         before = withheld.copy()
-        older = comparable_previous(previous, spec.truth, shared, count_col, status_col)
         protect_across_versions(where, spec, Groups.of(cells, [*margins, shared]), withheld, previous=older,
-                                shared=shared, eligible=eligible, size=values, rank=rank,
+                                shared=shared, known=known, eligible=eligible, size=values, rank=rank,
                                 need=np.full(len(cells), float(min_width)))
         across = withheld & ~before
     notes = [f"margin {margin_label(m)} protected with {n} complementary cells"

@@ -70,12 +70,8 @@ def comparable_previous(previous: pd.DataFrame, truth: pd.DataFrame, shared: tup
     old = previous[[*shared, count_col]].copy()
     old[count_col] = pd.to_numeric(old[count_col]).astype("Float64")
     old.loc[previous[status_col].astype("str").to_numpy() == WITHHELD, count_col] = pd.NA
-    if not shared:
-        keys = pd.Series(0, index=old.index), pd.Series(0, index=truth.index)
-    else:
-        together = pd.concat([old[list(shared)], truth[list(shared)]], ignore_index=True)
-        codes = together.groupby(list(shared), dropna=False, sort=False).ngroup().to_numpy()
-        keys = pd.Series(codes[:len(old)], index=old.index), pd.Series(codes[len(old):], index=truth.index)
+    codes = _codes(old, truth, shared)
+    keys = pd.Series(codes[0], index=old.index), pd.Series(codes[1], index=truth.index)
     published = old[count_col].fillna(0).groupby(keys[0]).sum()
     withheld = old[count_col].isna().groupby(keys[0]).sum()
     today = pd.to_numeric(truth[count_col]).groupby(keys[1]).sum()
@@ -86,14 +82,42 @@ def comparable_previous(previous: pd.DataFrame, truth: pd.DataFrame, shared: tup
     return old[keys[0].isin(frame.index[equal]).to_numpy()].reset_index(drop=True)
 
 
+def known_across(previous: pd.DataFrame, truth: pd.DataFrame, shared: tuple[str, ...], count_col: str) -> np.ndarray:
+    """Today's cells yesterday already published: alone in their shared group, which it published whole, same count.
+
+    Withholding such a cell protects nothing (the previous version shows it),
+    so it is audited as published and never taken as a complement, as the
+    carry-over cell by cell does for a cell published with today's count.
+    """
+    if previous.empty:
+        return np.zeros(len(truth), bool)
+    old, new = _codes(previous, truth, shared)
+    counts = pd.to_numeric(truth[count_col]).to_numpy(dtype=float)
+    size = np.bincount(new, minlength=int(max(old.max(initial=0), new.max(initial=0)) + 1))
+    values = pd.to_numeric(previous[count_col]).to_numpy(dtype=float, na_value=np.nan)
+    whole = pd.Series(values).groupby(old).agg(lambda v: v.sum() if v.notna().all() else np.nan)
+    before = whole.reindex(new).to_numpy(dtype=float)
+    return (size[new] == 1) & (before == counts)
+
+
+def _codes(previous: pd.DataFrame, truth: pd.DataFrame, shared: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Shared-group numbers of yesterday's rows and today's cells, in one numbering."""
+    if not shared:
+        return np.zeros(len(previous), np.int64), np.zeros(len(truth), np.int64)
+    together = pd.concat([previous[list(shared)], truth[list(shared)]], ignore_index=True)
+    codes = together.groupby(list(shared), dropna=False, sort=False).ngroup().to_numpy()
+    return codes[:len(previous)], codes[len(previous):]
+
+
 def protect_across_versions(where: str, spec: Audited, groups: Groups, withheld: np.ndarray, *,
-                            previous: pd.DataFrame, shared: tuple[str, ...], eligible: np.ndarray,
+                            previous: pd.DataFrame, shared: tuple[str, ...], known: np.ndarray, eligible: np.ndarray,
                             size: np.ndarray, rank: np.ndarray, need: np.ndarray) -> int:
     """Audit today's table with yesterday's, add complements until neither's withheld counts are exposed.
 
-    ``previous`` comes from :func:`comparable_previous`; ``groups`` must hold
-    the shared dimensions as their last margin (where complements are sought
-    first). ``withheld`` is updated; the number of complements is returned.
+    ``previous`` comes from :func:`comparable_previous`, ``known`` from
+    :func:`known_across`; ``groups`` must hold the shared dimensions as their
+    last margin (where complements are sought first). ``withheld`` is
+    updated; the number of complements is returned.
     """
     old = PublishedTable(PREVIOUS, previous, shared, spec.value_col, lower=1.0)
     relation = Relation(PREVIOUS, spec.name, shared, "==")
@@ -101,7 +125,8 @@ def protect_across_versions(where: str, spec: Audited, groups: Groups, withheld:
     old_home = _home_of(previous, spec.truth, shared)
     added = 0
     while True:
-        today = PublishedTable(spec.name, spec.view(withheld), spec.dims, spec.value_col, threshold=spec.threshold)
+        today = PublishedTable(spec.name, spec.view(withheld & ~known), spec.dims, spec.value_col,
+                               threshold=spec.threshold)
         found = locate_exposures([today, old], [relation], margins={spec.name: spec.margins},
                                  truth={spec.name: spec.truth}, need={spec.name: need})
         if not found:
