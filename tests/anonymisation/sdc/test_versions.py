@@ -89,3 +89,13 @@ def test_a_previous_version_without_its_status_column_is_refused_by_name() -> No
     before = _table([("L1", 3)], ["diplome"])
     with pytest.raises(KeyError, match="previous version.*effectif_statut"):
         protect_counts(_table([("L1", 6)], ["diplome"]), ["diplome"], previous=before)
+
+
+def test_a_cell_published_whole_yesterday_and_withheld_today_is_public_not_a_dead_end() -> None:
+    """Finer groups made it homogeneous today; yesterday showed its count: no complement can hide it, none is sought."""
+    before = _published(_table([("L1", "F", 6), ("L2", "F", 9)], ["diplome", "sexe"]), [False, False])
+    cells = _table([("L1", "F", "FI", 6), ("L2", "F", "FI", 7), ("L2", "F", "FC", 2)], ["diplome", "sexe", "regime"])
+    homogeneous = pd.Series([True, False, False], index=cells.index)
+    out, report = protect_counts(cells, ["diplome", "sexe", "regime"], homogeneous=homogeneous, previous=before)
+    assert out["effectif_statut"].tolist() == [WITHHELD, WITHHELD, WITHHELD]  # L2: 9 - 7 would give the 2
+    assert any("published with the same count in the previous version" in n for n in report.notes)
