@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from pipelines.synthetic.people import NamePools
+from pipelines.synthetic.people import NamePools
 
 Scale = Literal["small", "large"]
 
@@ -81,9 +80,6 @@ class Context:
     @cached_property
     def pools(self) -> NamePools:
         """Name, street and company pools built once with a seeded Faker."""
-        # Imported here: people.py uses the helpers of this module.
-        from pipelines.synthetic.people import NamePools
-
         return NamePools.build(self.seed)
 
     @property
@@ -107,12 +103,6 @@ class Context:
     @property
     def today(self) -> np.datetime64:
         return np.datetime64(self.as_of, "D")
-
-
-def weighted(rng: np.random.Generator, weights: Sequence[float], size: int) -> np.ndarray:
-    """Indices drawn with the given (unnormalised) weights."""
-    p = np.asarray(weights, dtype=float)
-    return rng.choice(len(p), size=size, p=p / p.sum())
 
 
 def some_rows(rng: np.random.Generator, candidates: np.ndarray | int, share: float) -> np.ndarray:

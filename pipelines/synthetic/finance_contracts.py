@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, defect_rows, iso_dates, weighted, year_start
+from pipelines.synthetic.context import Context, defect_rows, iso_dates, year_start
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.finance_tiers import Tiers
 from pipelines.synthetic.freetext import phone_spellings, plant
 from pipelines.synthetic.identifiers import mobiles

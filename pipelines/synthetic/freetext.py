@@ -27,6 +27,7 @@ import numpy as np
 
 from pipelines.synthetic.context import Context, some_rows
 from pipelines.synthetic.freetext_persons import UnknownPersons
+from pipelines.synthetic.hr_structures import institution_addresses
 from pipelines.synthetic.ref_geo import PUBLIC_PLACES
 
 COMMENT_TEMPLATES: tuple[str, ...] = (
@@ -204,12 +205,3 @@ def plant(ctx: Context, column: str, texts: np.ndarray, candidates: np.ndarray |
             joined = (text[0].upper() + text[1:])[:planting.limit]
         out[row] = joined
     return out
-
-
-def institution_addresses(ctx: Context) -> list[str]:
-    """The addresses of the institution's sites as its structures referential writes them."""
-    # Imported here: the HR generator plants structure labels with this module.
-    from pipelines.synthetic.hr import structures_table
-
-    frame = structures_table(ctx)
-    return sorted(set(frame["adresse"] + ", " + frame["code_postal"] + " " + frame["commune"]))

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, TableOutput, defect_rows, iso_dates, some_rows, weighted, year_start
+from pipelines.synthetic.context import Context, TableOutput, defect_rows, iso_dates, some_rows, year_start
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.freetext import plant
 from pipelines.synthetic.hr_functions import functions_table, promotion_table
 from pipelines.synthetic.hr_population import Careers, Population, careers, population
 from pipelines.synthetic.hr_private import disability_table, pay_chunks, pay_rows_estimate, sick_leave_table
-from pipelines.synthetic.identifiers import landlines, nirs, uais
+from pipelines.synthetic.hr_structures import structures_frame
+from pipelines.synthetic.identifiers import landlines, nirs
 from pipelines.synthetic.people import (
     People,
     draw_addresses,
@@ -23,7 +25,7 @@ from pipelines.synthetic.people import (
     unique_work_emails,
     usual_names,
 )
-from pipelines.synthetic.ref_geo import COMMUNES, FOREIGN_COUNTRIES, MAIL_DOMAIN, SITES, UNIVERSITY_UAI
+from pipelines.synthetic.ref_geo import COMMUNES, FOREIGN_COUNTRIES, MAIL_DOMAIN
 from pipelines.synthetic.ref_structures import STRUCTURES
 
 
@@ -51,29 +53,7 @@ def _one(name: str, frame: pd.DataFrame) -> TableOutput:
 
 def structures_table(ctx: Context) -> pd.DataFrame:
     """The structure referential with UAI codes and site coordinates."""
-    rng = ctx.rng("hr", "structures")
-    n = len(STRUCTURES)
-    # Paris establishments' UAI numbers start with the département, 075.
-    numbers = 750_000 + 1_000 + np.arange(n) * 137
-    uai = uais(numbers)
-    uai[0] = UNIVERSITY_UAI
-    sites = [SITES[s.site] for s in STRUCTURES]
-    frame = pd.DataFrame({
-        "code_structure": [s.code for s in STRUCTURES],
-        "libelle": [s.label for s in STRUCTURES],
-        "type_structure": [s.kind for s in STRUCTURES],
-        "code_parent": [s.parent for s in STRUCTURES],
-        "uai": [u if s.has_uai else None for u, s in zip(uai, STRUCTURES, strict=True)],
-        "adresse": [f"{int(k)} {site.street}" for k, site in zip(rng.integers(1, 60, n), sites, strict=True)],
-        "code_postal": [site.postcode for site in sites],
-        "commune": [site.commune for site in sites],
-        "code_commune": [site.commune_code for site in sites],
-        "latitude": np.round([site.latitude for site in sites] + rng.normal(0, 0.0015, n), 6),
-        "longitude": np.round([site.longitude for site in sites] + rng.normal(0, 0.0015, n), 6),
-        "date_ouverture": iso_dates(year_start(np.array([s.opened for s in STRUCTURES]))),
-        "date_fermeture": iso_dates(np.array([f"{s.closed}-12-31" if s.closed else "NaT" for s in STRUCTURES],
-                                             dtype="datetime64[D]")),
-    })
+    frame = structures_frame(ctx)
     # Very rarely a service or department label names its secretary, as real referentials do.
     offices = np.flatnonzero([s.kind in ("service", "departement") for s in STRUCTURES])
     frame["libelle"] = plant(ctx, "hr.structures.libelle", frame["libelle"].to_numpy(), offices)

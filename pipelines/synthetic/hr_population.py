@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, defect_rows, weighted, year_start
+from pipelines.synthetic.context import Context, defect_rows, year_start
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.identifiers import digits
 from pipelines.synthetic.ref_academic import DISCIPLINES
 from pipelines.synthetic.ref_hr import CORPS, ENS, Corps

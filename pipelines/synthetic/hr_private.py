@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, defect_rows, iso_dates, money, nullable_int, weighted, year_start
+from pipelines.synthetic.context import Context, defect_rows, iso_dates, money, nullable_int, year_start
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.hr_population import Careers, Population
 from pipelines.synthetic.ref_hr import CORPS, DISABILITY_TYPES, POINT_VALUES
 

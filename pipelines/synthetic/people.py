@@ -14,7 +14,7 @@ import numpy as np
 from faker import Faker
 from faker.providers.person.fr_FR import Provider as FrenchPersons
 
-from pipelines.synthetic.context import weighted
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.identifiers import cat, digits, mobiles
 from pipelines.synthetic.ref_geo import COMMUNES, FOREIGN_COUNTRIES, MAIL_PROVIDERS, PUBLIC_NAMES
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, defect_rows, some_rows, weighted, year_start
+from pipelines.synthetic.context import Context, defect_rows, some_rows, year_start
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.ref_academic import DISCIPLINES, LEVELS, MENTIONS, REGIMES
 from pipelines.synthetic.students_catalogue import Catalogue
 from pipelines.synthetic.students_flow import TRACKS, Cohorts

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelines.synthetic.context import Context, weighted
+from pipelines.synthetic.context import Context
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.ref_academic import DISCIPLINES
 
 # Levels 0..7 = L1 L2 L3 M1 M2 D1 D2 D3.

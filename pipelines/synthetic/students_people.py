@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, defect_rows, iso_dates, weighted, year_start
+from pipelines.synthetic.context import Context, defect_rows, iso_dates, year_start
+from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.identifiers import ines, mobiles
 from pipelines.synthetic.people import People, draw_addresses, draw_people, personal_emails
 from pipelines.synthetic.ref_academic import (
