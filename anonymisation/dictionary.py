@@ -1,29 +1,33 @@
-"""The data dictionary: every source column classified (``anonymisation/dictionary/<system>.yaml``).
+"""The data dictionary: every source column's class, read from the source contracts (the column registry).
 
-Classes, from the strictest:
+Each contract column (``config/contracts/<set>/<system>.yaml``) carries its
+``class``, from the strictest:
 - ``direct_identifier``: names, staff or student numbers, NIR, INE, personal contacts;
 - ``sensitive``: CRPA L311-6 matters (health, disability, sick leave, pay, marks,
   scholarship, home address, bank details, birth date): never at row level;
 - ``free_text``: may hold anything; published only after the free-text scan;
 - ``quasi_identifier``: identifies in combination (sex, nationality, dates...);
 - ``non_personal``: codes and labels of the institution, legal persons.
+
+The class is written once, in the contract; this module only reads it. A
+class never makes a column public: only a reviewed policy does, and the
+policy rules (``anonymisation/rules.py``) refuse what the class forbids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-import yaml
+from resources.contracts import CLASSES, NAME_ROLES, ColumnClass, SystemContract, TableContract, load_contract
+from resources.institution import SYSTEMS, config_dir
 
-ColumnClass = Literal["direct_identifier", "sensitive", "free_text", "quasi_identifier", "non_personal"]
-CLASSES: tuple[str, ...] = ("direct_identifier", "sensitive", "free_text", "quasi_identifier", "non_personal")
-DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionary"
+__all__ = ["CLASSES", "ColumnClass", "Dictionary", "DictionaryError", "Entry", "PersonSource", "load_dictionary"]
 
 
 class DictionaryError(ValueError):
-    """The dictionary is missing a column or uses an unknown class."""
+    """The dictionary is missing a column."""
 
 
 @dataclass(frozen=True)
@@ -33,13 +37,31 @@ class Entry:
     column: str
     cls: ColumnClass
     note: str | None = None
+    guard: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonSource:
+    """A person table the leak guard and the free-text deny-list read, derived from the guard roles.
+
+    ``names``: the (last, usage or None, first) name columns, if the table has
+    them; ``identifiers``: identifier kind -> column; ``natural_persons``: the
+    ``{column: value}`` filter keeping natural persons only.
+    """
+
+    system: str
+    table: str
+    names: tuple[str, str | None, str] | None
+    identifiers: dict[str, str]
+    natural_persons: dict[str, str] | None
 
 
 class Dictionary:
-    """Lookup of a column's class by ``system.table.column``."""
+    """Lookup of a column's class by ``system.table.column``, and the person tables."""
 
-    def __init__(self, entries: dict[str, Entry]) -> None:
+    def __init__(self, entries: dict[str, Entry], persons: tuple[PersonSource, ...] = ()) -> None:
         self.entries = entries
+        self.persons = persons
 
     def get(self, system: str, table: str, column: str) -> Entry:
         key = f"{system}.{table}.{column}"
@@ -48,15 +70,35 @@ class Dictionary:
         return self.entries[key]
 
 
-def load_dictionary(folder: Path = DICTIONARY_DIR) -> Dictionary:
+def from_contracts(contracts: Iterable[SystemContract]) -> Dictionary:
+    """The dictionary of one contract set: the class of every column, and its person tables."""
     entries: dict[str, Entry] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        system = raw["system"]
-        for table, columns in (raw.get("tables") or {}).items():
-            for column, spec in (columns or {}).items():
-                cls = (spec or {}).get("class")
-                if cls not in CLASSES:
-                    raise DictionaryError(f"{path.name}: {table}.{column}: unknown class '{cls}'")
-                entries[f"{system}.{table}.{column}"] = Entry(system, table, column, cls, (spec or {}).get("note"))
-    return Dictionary(entries)
+    persons: list[PersonSource] = []
+    for contract in contracts:
+        for table in contract.tables.values():
+            for c in table.columns:
+                entries[f"{contract.system}.{table.name}.{c.name}"] = Entry(
+                    contract.system, table.name, c.name, c.cls, c.note, c.guard)
+            if table.person_table:
+                persons.append(_person_source(contract.system, table))
+    return Dictionary(entries, tuple(persons))
+
+
+def _person_source(system: str, table: TableContract) -> PersonSource:
+    roles = {c.guard: c.name for c in table.columns if c.guard}
+    names = None
+    if "last_name" in roles:
+        names = (roles["last_name"], roles.get("usage_name"), roles["first_name"])
+    identifiers = {role: column for role, column in roles.items() if role not in NAME_ROLES}
+    return PersonSource(system, table.name, names, identifiers, table.natural_persons)
+
+
+def default_contracts() -> Path:
+    """The contract set the catalogue's policies were reviewed against."""
+    return config_dir() / "contracts" / "default"
+
+
+def load_dictionary(contracts_dir: Path | None = None) -> Dictionary:
+    """The dictionary of a contract set (the default set unless an institution names its own)."""
+    folder = contracts_dir or default_contracts()
+    return from_contracts(load_contract(folder, system) for system in SYSTEMS)

@@ -12,16 +12,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from anonymisation.dictionary import Dictionary
 from anonymisation.policy import Policy
 
 Reader = Callable[[str, str], pd.DataFrame]
-
-# (system, table, name columns (last, usage, first), identifier columns by kind, filter)
-_SOURCES: tuple[tuple[str, str, tuple[str, str | None, str], dict[str, str]], ...] = (
-    ("hr", "agents", ("nom", "nom_usage", "prenom"), {"NIR": "nir", "EMAIL": "email_perso", "TELEPHONE": "telephone_perso"}),
-    ("students", "etudiants", ("nom", "nom_usage", "prenom"), {"INE": "ine", "EMAIL": "email_perso", "TELEPHONE": "telephone"}),
-    ("finance", "tiers", ("nom", None, "prenom"), {"IBAN": "iban", "EMAIL": "email", "TELEPHONE": "telephone"}),
-)
 
 
 @dataclass
@@ -36,17 +30,19 @@ class Persons:
         self.names += list(zip(pairs["f"].astype("str"), pairs["l"].astype("str")))
 
 
-def collect_persons(read: Reader) -> Persons:
-    """Read the persons of the three systems from staging."""
+def collect_persons(read: Reader, dictionary: Dictionary) -> Persons:
+    """Read the persons of every person table of the registry (columns with a guard role) from staging."""
     persons = Persons()
-    for system, table, (last, usage, first), identifiers in _SOURCES:
-        frame = read(system, table)
-        if table == "tiers":  # legal persons are named on purpose (décret 2017-779, DECP)
-            frame = frame[frame["type_tiers"] == "personne_physique"]
-        persons.add_names(frame[first], frame[last])
-        if usage:
-            persons.add_names(frame[first], frame[usage])
-        for kind, column in identifiers.items():
+    for source in dictionary.persons:
+        frame = read(source.system, source.table)
+        for column, value in (source.natural_persons or {}).items():
+            frame = frame[frame[column] == value]
+        if source.names:
+            last, usage, first = source.names
+            persons.add_names(frame[first], frame[last])
+            if usage:
+                persons.add_names(frame[first], frame[usage])
+        for kind, column in source.identifiers.items():
             values = frame[column].dropna().astype("str")
             persons.identifiers.setdefault(kind, []).extend(values.tolist())
     return persons

@@ -62,7 +62,7 @@ def _dictionary() -> Dictionary:
 
 @cache
 def _persons(staging_root: str, stamp: str) -> Persons:
-    return collect_persons(staged_reader(StagingArea(root=staging_root)))
+    return collect_persons(staged_reader(StagingArea(root=staging_root)), _dictionary())
 
 
 @cache
@@ -97,9 +97,14 @@ def _index(staging_root: str, stamp: str) -> IdentifierIndex:
 
 
 def _stamp(staging: StagingArea) -> str:
-    """Changes whenever a person table is re-extracted, so the caches follow the sources."""
+    """Changes whenever a person table (or the structures, for the institution's places) is re-extracted.
+
+    The caches then follow the sources. The person tables are the registry's
+    (the contract tables with a guard role).
+    """
     parts = []
-    for system, table in (("hr", "agents"), ("hr", "structures"), ("students", "etudiants"), ("finance", "tiers")):
+    tables = [("hr", "structures"), *((p.system, p.table) for p in _dictionary().persons)]
+    for system, table in tables:
         latest = staging.latest(system, table)
         parts.append(str(latest.parent.name) if latest else "-")
     return "|".join(parts)

@@ -15,7 +15,7 @@ from functools import partial
 
 import dagster as dg
 
-from anonymisation.policy import load_catalogue
+from anonymisation.policy import POLICY_DIR
 from assets.anonymised import anonymised_assets
 from assets.checks import CheckSettings, quality_checks
 from assets.datagouv import datagouv_assets
@@ -25,12 +25,13 @@ from assets.publication.metadata import Producer
 from assets.published import published_assets
 from pipelines.alerts import run_failure_alert_sensor
 from pipelines.backfill_sensor import backfill_publication_sensor
+from pipelines.column_registry import load_registry
 from pipelines.executors import executor
 from pipelines.jobs import INSTITUTION_TAG, domain_jobs, extraction_jobs, extraction_needs, publication_job
 from pipelines.nightly import night_schedule, publication_sensor
 from quality.index_page import build_index
 from resources.candidates import CandidateArea
-from resources.contracts import load_contract, year_columns
+from resources.contracts import year_columns
 from resources.datagouv import DatagouvPublisher
 from resources.institution import SYSTEMS, Institution, load_institution
 from resources.sources import SourceDatabase
@@ -65,10 +66,11 @@ def build_definitions(institution: Institution,
                       extraction_retry: dg.RetryPolicy = EXTRACTION_RETRY_POLICY) -> dg.Definitions:
     """Assets, checks, resources, jobs, schedules and sensors of one institution."""
     partitions = YearPartitions(institution.first_year)
-    catalogue = load_catalogue()
+    policies = institution.policies_dir or POLICY_DIR
+    registry = load_registry(institution.contracts_dir, policies)  # contracts, classes, policies and suites cross-checked
+    catalogue, contracts = registry.catalogue, registry.contracts
     refresh = partial(build_index, catalogue=catalogue)
     assets: list[dg.AssetsDefinition] = []
-    contracts = [load_contract(institution.contracts_dir, system) for system in SYSTEMS]
     for contract in contracts:
         assets += extraction_assets(contract, partitions, refresh)
     identity = (institution.name, institution.siret)

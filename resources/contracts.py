@@ -4,8 +4,19 @@ A contract (``config/contracts/<set>/<system>.yaml``) maps each canonical
 table to the institution's own table or view, and each canonical column to
 the institution's column with its Arrow type. An institution adapts the
 pipeline to its Apogée, SIHAM or SIFAC by editing these files, not code.
-Only columns whose ``use`` names a later stage (policy, check, guard) are
-extracted: data minimisation, GDPR art. 5(1)(c).
+
+The contract is also the column registry: each column's ``class`` (what it
+reveals of a person) is written here once, and the data dictionary, the
+policy rules and the leak guard read it. A column's ``guard`` role (a name
+part or an identifier kind) makes it one the leak guard looks for; its
+table is then a person table. The class never makes anything public: only
+a reviewed policy does.
+
+Only columns some later stage uses are extracted: data minimisation, GDPR
+art. 5(1)(c). ``use`` names the stages written by hand (``policy``: a
+policy or its builder reads it; ``check``: a source suite reads it, checked
+against the suites when the definitions load); ``guard`` is added from the
+column's guard role.
 """
 
 from __future__ import annotations
@@ -23,6 +34,16 @@ from resources.errors import ConfigurationError
 PartitionKind = Literal["academic_year", "fiscal_year", "reference_year"]
 PartitionMode = Literal["year", "date", "period"]
 USES = frozenset({"policy", "check", "guard"})
+WRITTEN_USES = frozenset({"policy", "check"})  # ``guard`` follows from the column's guard role
+
+ColumnClass = Literal["direct_identifier", "sensitive", "free_text", "quasi_identifier", "non_personal"]
+# From the strictest; a reviewed policy's rules depend on them (anonymisation/rules.py).
+CLASSES: tuple[str, ...] = ("direct_identifier", "sensitive", "free_text", "quasi_identifier", "non_personal")
+# Every class but non_personal may hold a person's value: no suite may report it (rule: Suite.check_privacy).
+PERSONAL_CLASSES = frozenset({"direct_identifier", "sensitive", "free_text", "quasi_identifier"})
+# What the leak guard looks for in a column: the parts of a person's name, or an identifier kind.
+NAME_ROLES = ("last_name", "usage_name", "first_name")
+GUARD_ROLES = frozenset({*NAME_ROLES, "NIR", "INE", "IBAN", "EMAIL", "TELEPHONE"})
 
 _SIMPLE_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -49,13 +70,19 @@ def arrow_type(name: str) -> pa.DataType:
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One canonical column: its name at the institution, type, personal flag and uses."""
+    """One canonical column: its name at the institution, type, class, uses, and what the guard looks for in it."""
 
     name: str
     source: str
     type: pa.DataType
-    personal: bool
+    cls: ColumnClass
     use: frozenset[str]
+    note: str | None = None
+    guard: str | None = None
+
+    @property
+    def personal(self) -> bool:
+        return self.cls in PERSONAL_CLASSES
 
     @property
     def extracted(self) -> bool:
@@ -84,6 +111,15 @@ class TableContract:
     key: tuple[str, ...]
     partition: PartitionSpec | None
     columns: tuple[ColumnSpec, ...]
+    natural_persons: dict[str, str] | None = None
+
+    @property
+    def person_table(self) -> bool:
+        """A table the leak guard reads persons from: one of its columns has a guard role."""
+        return any(c.guard for c in self.columns)
+
+    def column(self, name: str) -> ColumnSpec | None:
+        return next((c for c in self.columns if c.name == name), None)
 
     @property
     def extracted_columns(self) -> tuple[ColumnSpec, ...]:
@@ -101,6 +137,7 @@ class SystemContract:
     system: str
     description: str
     tables: dict[str, TableContract]
+    path: Path | None = None
 
 
 def year_columns(contracts: list[SystemContract]) -> dict[str, str]:
@@ -120,7 +157,7 @@ def load_contract(contracts_dir: Path, system: str) -> SystemContract:
     tables = {name: _table(system, name, spec or {}, path) for name, spec in (raw.get("tables") or {}).items()}
     if not tables:
         raise ConfigurationError(f"{path.name}: no tables")
-    return SystemContract(system, str(raw.get("description") or system), tables)
+    return SystemContract(system, str(raw.get("description") or system), tables, path)
 
 
 def _table(system: str, name: str, raw: dict, path: Path) -> TableContract:
@@ -136,7 +173,25 @@ def _table(system: str, name: str, raw: dict, path: Path) -> TableContract:
         if col not in names:
             raise ConfigurationError(f"{where}: key column '{col}' is not a contract column")
     partition = _partition(where, raw.get("partition"), {c.name: c for c in columns})
-    return TableContract(system, name, str(raw["source"]), str(raw.get("description") or ""), key, partition, columns)
+    natural = _natural_persons(where, raw.get("natural_persons"), {c.name: c for c in columns})
+    return TableContract(system, name, str(raw["source"]), str(raw.get("description") or ""), key, partition,
+                         columns, natural)
+
+
+def _natural_persons(where: str, raw: dict | None, columns: dict[str, ColumnSpec]) -> dict[str, str] | None:
+    """``{column: value}``: only these rows are natural persons (legal persons are named on purpose)."""
+    roles = {c.guard for c in columns.values() if c.guard}
+    names = roles & set(NAME_ROLES)
+    if names and not {"last_name", "first_name"} <= names:
+        raise ConfigurationError(f"{where}: guard roles last_name and first_name go together")
+    if not raw:
+        return None
+    if not roles:
+        raise ConfigurationError(f"{where}: natural_persons on a table without guard roles")
+    for col in raw:
+        if col not in columns or not columns[col].extracted:
+            raise ConfigurationError(f"{where}: natural_persons column '{col}' is not an extracted contract column")
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 def _column(where: str, name: str, raw: dict) -> ColumnSpec:
@@ -145,11 +200,21 @@ def _column(where: str, name: str, raw: dict) -> ColumnSpec:
     except ValueError:
         raise ConfigurationError(f"{where}, column '{name}': unknown type '{raw.get('type')}'") from None
     use = frozenset(raw.get("use") or ())
-    if not use <= USES:
-        raise ConfigurationError(f"{where}, column '{name}': use must be among {sorted(USES)}")
-    if "personal" not in raw:
-        raise ConfigurationError(f"{where}, column '{name}': 'personal' (true/false) is required")
-    return ColumnSpec(name, str(raw.get("source") or name), dtype, bool(raw["personal"]), use)
+    if not use <= WRITTEN_USES:
+        raise ConfigurationError(f"{where}, column '{name}': use must be among {sorted(WRITTEN_USES)} "
+                                 "(guard follows from the column's guard role)")
+    if "personal" in raw:
+        raise ConfigurationError(f"{where}, column '{name}': 'personal' is replaced by 'class' (one of {', '.join(CLASSES)})")
+    cls = raw.get("class")
+    if cls not in CLASSES:
+        raise ConfigurationError(f"{where}, column '{name}': 'class' must be one of {', '.join(CLASSES)}")
+    guard = raw.get("guard")
+    if guard is not None and guard not in GUARD_ROLES:
+        raise ConfigurationError(f"{where}, column '{name}': guard role must be one of {', '.join(sorted(GUARD_ROLES))}")
+    if guard is not None and cls not in ("direct_identifier", "sensitive"):
+        raise ConfigurationError(f"{where}, column '{name}': a guard role is for a direct_identifier or sensitive column")
+    note = str(raw["note"]) if raw.get("note") else None
+    return ColumnSpec(name, str(raw.get("source") or name), dtype, cls, use | ({"guard"} if guard else set()), note, guard)
 
 
 def _partition(where: str, raw: dict | None, columns: dict[str, ColumnSpec]) -> PartitionSpec | None:

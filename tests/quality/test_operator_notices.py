@@ -29,9 +29,9 @@ def _contract(folder: Path):
         "source": "src_essais", "key": ["id", "code"],
         "partition": {"kind": "academic_year", "mode": "year", "column": "annee"},
         "columns": {
-            "id": {"type": "int64", "personal": False, "use": ["check"]},
-            "annee": {"type": "int32", "personal": False, "use": ["policy"]},
-            "code": {"type": "string", "personal": False, "use": ["check"]},
+            "id": {"type": "int64", "class": "non_personal", "use": ["check"]},
+            "annee": {"type": "int32", "class": "non_personal", "use": ["policy"]},
+            "code": {"type": "string", "class": "non_personal", "use": ["check"]},
         }}}}
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "students.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")

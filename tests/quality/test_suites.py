@@ -39,7 +39,8 @@ def catalogue() -> dict[str, Policy]:
 def _table(*columns: tuple[str, bool, bool]) -> TableContract:
     """A tiny contract: (name, personal, extracted) per column; keyless, so no automatic not-null rule
     (tests/quality/test_operator_notices.py checks those)."""
-    specs = tuple(ColumnSpec(n, n, pa.string(), personal, frozenset({"check"} if extracted else ()))
+    specs = tuple(ColumnSpec(n, n, pa.string(), "sensitive" if personal else "non_personal",
+                             frozenset({"check"} if extracted else ()))
                   for n, personal, extracted in columns)
     return TableContract("sys", "t", "t", "", (), None, specs)
 
