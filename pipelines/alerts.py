@@ -24,9 +24,9 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Protocol
 
 import dagster as dg
-from dagster._utils.error import SerializableErrorInfo
 
 from resources.errors import ConfigurationError
 from resources.integrity import Incident
@@ -40,6 +40,16 @@ TAGS = {"partition": "dagster/partition", "partition_range_start": "dagster/asse
         "partition_range_end": "dagster/asset_partition_range_end", "night": "opendata/night",
         "retry_number": "dagster/retry_number", "will_retry": "dagster/will_retry",
         "failure_reason": "dagster/failure_reason", "institution": "opendata/institution"}
+
+
+class ErrorInfo(Protocol):
+    """A serialised error as Dagster hands it to a failure sensor (its class is private: what we read of it)."""
+
+    @property
+    def cls_name(self) -> str | None: ...
+
+    @property
+    def cause(self) -> "ErrorInfo | None": ...
 
 
 @dataclass
@@ -70,7 +80,7 @@ class Alert:
         return "\n".join(lines)
 
 
-def root_class(error: SerializableErrorInfo | None) -> str:
+def root_class(error: ErrorInfo | None) -> str:
     """The class of the innermost cause of a serialised error (the user's own, not Dagster's wrapper)."""
     name = "unknown"
     while error is not None:

@@ -18,28 +18,53 @@ Backfills created more than a week ago are not looked at, so enabling the
 sensor on an old instance does not publish its history again. The cursor
 keeps the backfills already handled. ``opendata backfill`` (the CLI) tags its
 runs ``opendata/backfill`` and publishes by itself: this sensor ignores it.
+
+Dagster 1.13 exports no type for a backfill (its classes live in private
+modules): the sensor reads the instance's backfills and compares their
+status by value, importing nothing private.
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotations at definition time.
 import datetime as dt
 import json
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import dagster as dg
-from dagster._core.execution.backfill import BULK_ACTION_TERMINAL_STATUSES, BulkActionsFilter, BulkActionStatus
 
-from pipelines.jobs import AssetJob
 from pipelines.nightly import materialised
+
+if TYPE_CHECKING:
+    from pipelines.jobs import AssetJob
 
 BACKFILL_SENSOR = "publication_after_backfill_sensor"
 BACKFILL_TAG = "dagster/backfill"  # set by Dagster on every run of a backfill
 AFTER_BACKFILL_TAG = "opendata/after_backfill"  # on the publication run: the backfill it follows
-PUBLISHABLE = (BulkActionStatus.COMPLETED_SUCCESS, BulkActionStatus.COMPLETED)
+# A backfill's status as Dagster 1.13 stores it (its enum lives in a private module: compared by value).
+ENDED = frozenset({"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"})
+PUBLISHABLE = frozenset({"COMPLETED_SUCCESS", "COMPLETED"})  # COMPLETED: Dagster's older, deprecated word for success
+PAGE = 100  # backfills read at a time, newest first
 LOOKBACK = dt.timedelta(days=7)
 REMEMBERED = 500  # backfill ids kept in the cursor, more than a week of them
 
 
-def backfill_publication_sensor(publication: AssetJob,
+def recent_backfills(instance: dg.DagsterInstance, since: dt.datetime) -> list:  # of Dagster's PartitionBackfill
+    """The backfills created since ``since``, read page by page from the newest.
+
+    What ``BulkActionsFilter(created_after=...)`` selects, without importing
+    that private class: ``get_backfills`` returns the newest first.
+    """
+    found: list = []
+    cursor = None
+    while True:
+        page = instance.get_backfills(cursor=cursor, limit=PAGE)
+        found += [b for b in page if b.backfill_timestamp >= since.timestamp()]
+        if len(page) < PAGE or page[-1].backfill_timestamp < since.timestamp():
+            return found
+        cursor = page[-1].backfill_id
+
+
+def backfill_publication_sensor(publication: "AssetJob",
                                 needs: Mapping[dg.AssetKey, frozenset[dg.AssetKey]]) -> dg.SensorDefinition:
     """Request one publication per ended, successful UI backfill of this institution's extractions."""
     ours = frozenset().union(*needs.values())
@@ -54,14 +79,14 @@ def backfill_publication_sensor(publication: AssetJob,
     def _sensor(context: dg.SensorEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
         handled: list[str] = json.loads(context.cursor) if context.cursor else []
         since = dt.datetime.now(dt.timezone.utc) - LOOKBACK
-        backfills = context.instance.get_backfills(filters=BulkActionsFilter(created_after=since))
+        backfills = recent_backfills(context.instance, since)
         requests: list[dg.RunRequest] = []
         notes: list[str] = []
         for backfill in sorted(backfills, key=lambda b: b.backfill_timestamp):
             ident = backfill.backfill_id
             if ident in handled:
                 continue
-            if backfill.status not in BULK_ACTION_TERMINAL_STATUSES:
+            if backfill.status.value not in ENDED:
                 notes.append(f"backfill {ident}: waiting for it to end ({backfill.status.value})")
                 continue
             handled.append(ident)
@@ -69,7 +94,7 @@ def backfill_publication_sensor(publication: AssetJob,
             extracted = materialised(context.instance, list(runs)) & ours
             if not extracted:
                 continue
-            if backfill.status not in PUBLISHABLE:
+            if backfill.status.value not in PUBLISHABLE:
                 notes.append(f"backfill {ident} ended {backfill.status.value}: not published, versions online kept")
                 continue
             selection = sorted((key for key, sources in needs.items() if sources & extracted),

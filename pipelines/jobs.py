@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dagster as dg
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from assets.partitions import YearPartitions
 
-# What `dg.define_asset_job` returns; Dagster 1.13 does not export its class at the top level.
-AssetJob = UnresolvedAssetJobDefinition
+if TYPE_CHECKING:  # what `dg.define_asset_job` returns: Dagster 1.13 exports no name for it (a type, never imported)
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition as AssetJob
 
 EXTRACTED = "extracted"  # the layer of extraction assets: keys [domain, extracted, table]
 PUBLICATION_JOB = "publication_job"

@@ -23,12 +23,16 @@ restart) or a sensor seeing the same night again never starts a second run.
 import datetime as dt
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from assets.partitions import TIMEZONE
-from pipelines.jobs import INSTITUTION_TAG, AssetJob, ExtractionJob
+from pipelines.jobs import INSTITUTION_TAG, ExtractionJob
+
+if TYPE_CHECKING:
+    from pipelines.jobs import AssetJob
 
 NIGHTLY_CRON = "30 3 * * *"
 NIGHT_TAG = "opendata/night"  # the night's date in Paris, YYYY-MM-DD
@@ -79,7 +83,7 @@ def night_schedule(extraction: ExtractionJob) -> dg.ScheduleDefinition:
 
 def publication_sensor(
     extraction: list[ExtractionJob],
-    publication: AssetJob,
+    publication: "AssetJob",
     needs: Mapping[dg.AssetKey, frozenset[dg.AssetKey]],
 ) -> dg.SensorDefinition:
     """Request the night's publication once its extraction runs are over; the cursor is the last night handled."""
