@@ -169,13 +169,13 @@ def _table_section(name: str, spec: dict, table: sa.Table) -> list[str]:
         lines.append(f"- Partition: {part['kind']}, mode {part.get('mode', 'year')}, on {cols}")
     else:
         lines.append("- Partition: none (reference table, read whole)")
-    lines += ["", "| column | description | SQL type | Arrow type | personal | use |", "|---|---|---|---|---|---|"]
+    lines += ["", "| column | description | SQL type | Arrow type | class | use |", "|---|---|---|---|---|---|"]
     for column, col in spec["columns"].items():
         sql = table.columns.get(col["source"])
         lines.append(
             f"| `{column}` | {sql.comment if sql is not None else ''} | "
             f"{sql_type_name(sql.type) if sql is not None else '?'} | `{col['type']}` | "
-            f"{'yes' if col['personal'] else 'no'} | {', '.join(col.get('use') or []) or '(not extracted)'} |")
+            f"{col['class']} | {', '.join([*(col.get('use') or []), *(['guard'] if col.get('guard') else [])]) or '(not extracted)'} |")
     notes = NOTES.get(name, []) + _planted_notes(name)
     if notes:
         lines += [""] + [f"- {note}" for note in notes]

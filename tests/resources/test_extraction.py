@@ -85,7 +85,7 @@ def _contract_dir(tmp_path: Path) -> Path:
 
 def test_missing_column_fails_naming_system_table_and_column(source_url: str, tmp_path: Path) -> None:
     create_source(source_url, 10)
-    spec = {"source": "date_naissance", "type": "date32", "personal": True, "use": ["guard"]}
+    spec = {"source": "date_naissance", "type": "date32", "class": "sensitive", "use": ["policy"]}
     table = write_contract(tmp_path / "contract", {"naissance": spec})
     with pytest.raises(SchemaDriftError, match=r"students\.inscriptions\.naissance.*date_naissance.*contract column"):
         extract_table(_db(source_url), StagingArea(root=str(tmp_path / "st")), table, [2024], "r1")
@@ -102,7 +102,7 @@ def test_missing_table_fails(tmp_path: Path) -> None:
 def test_value_that_breaks_the_contract_type_is_named_without_its_value(source_url: str, tmp_path: Path) -> None:
     create_source(source_url, 10)
     # The institution's column holds free text, but the contract claims an integer.
-    spec = {"source": "adresse", "type": "int64", "personal": True, "use": ["guard"]}
+    spec = {"source": "adresse", "type": "int64", "class": "sensitive", "use": ["policy"]}
     table = write_contract(tmp_path / "contract", {"adresse": spec})
     with pytest.raises(ContractViolationError) as caught:
         extract_table(_db(source_url), StagingArea(root=str(tmp_path / "st")), table, [2024], "r1")
@@ -140,7 +140,7 @@ def test_staging_is_private_atomic_and_keeps_two_runs(tmp_path: Path) -> None:
 
     # A run that fails midway leaves the previous runs as they were and no temporary folder.
     before = {p.name for p in folder.iterdir()}
-    broken = write_contract(tmp_path / "broken", {"adresse": {"source": "adresse", "type": "int64", "personal": True, "use": ["guard"]}})
+    broken = write_contract(tmp_path / "broken", {"adresse": {"source": "adresse", "type": "int64", "class": "sensitive", "use": ["policy"]}})
     with pytest.raises(ContractViolationError):
         extract_table(_db(url), staging, broken, [2024], "run-d")
     assert {p.name for p in folder.iterdir()} == before

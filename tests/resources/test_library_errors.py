@@ -92,8 +92,8 @@ def test_a_source_error_quoting_a_value_is_masked(postgres_url: str, tmp_path: P
     engine.dispose()
     raw = yaml.safe_load(yaml.safe_dump(CONTRACT))
     raw["tables"]["inscriptions"]["source"] = "v_inscriptions"
-    raw["tables"]["inscriptions"]["columns"]["adresse"] = {"source": "adresse", "type": "int64", "personal": True,
-                                                           "use": ["guard"]}
+    raw["tables"]["inscriptions"]["columns"]["adresse"] = {"source": "adresse", "type": "int64", "class": "sensitive",
+                                                           "use": ["policy"]}
     (tmp_path / "students.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     table = load_contract(tmp_path, "students").tables["inscriptions"]
     with pytest.raises(SourceUnavailableError) as caught:

@@ -12,6 +12,7 @@ from pipelines.synthetic.docs import render_sources_md
 from pipelines.synthetic.ref_geo import PUBLIC_NAMES
 from pipelines.synthetic.schema import METADATA, SYSTEMS
 from pipelines.synthetic.schema_common import arrow_type_of
+from resources.contracts import CLASSES
 from tests.pipelines.synthetic.conftest import Generated
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -41,10 +42,10 @@ def test_contract_types_partitions_and_uses(system: str) -> None:
         table = METADATA[system].tables[spec["source"]]
         for column, col in spec["columns"].items():
             assert col["type"] == arrow_type_of(table.columns[column].type), (name, column)
-            assert isinstance(col["personal"], bool), (name, column)
-            assert set(col["use"]) <= {"policy", "check", "guard"}, (name, column)
-            if "guard" in col["use"]:
-                assert col["personal"], (name, column)
+            assert col["class"] in CLASSES, (name, column)
+            assert set(col["use"]) <= {"policy", "check"}, (name, column)
+            if col.get("guard"):
+                assert col["class"] in ("direct_identifier", "sensitive"), (name, column)
         assert spec["description"] and spec["source"] == name
         part = spec.get("partition")
         if part:
@@ -67,7 +68,7 @@ def test_sensitive_tables_never_leave_the_source() -> None:
 
 def test_direct_identifiers_are_guarded() -> None:
     guarded = {(s, t, c) for s in SYSTEMS for t, spec in _contract(s)["tables"].items()
-               for c, col in spec["columns"].items() if "guard" in col["use"]}
+               for c, col in spec["columns"].items() if col.get("guard")}
     for expected in (("hr", "agents", "nir"), ("hr", "agents", "nom"), ("students", "etudiants", "ine"),
                      ("students", "etudiants", "email_perso"), ("finance", "tiers", "iban")):
         assert expected in guarded
