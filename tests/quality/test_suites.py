@@ -261,8 +261,9 @@ def _rules(suite: Suite, expectation: str) -> list[Rule]:
     return [r for r in suite.rules if r.expectation == expectation]
 
 
-def test_the_catalogue_has_its_eleven_policies(catalogue) -> None:
-    assert sorted(catalogue) == DATASETS and len(DATASETS) == 11
+def test_the_catalogue_has_one_policy_per_file(catalogue) -> None:
+    # The catalogue's size lives in tests/pipelines/snapshots/definitions.txt, not here.
+    assert DATASETS and sorted(catalogue) == DATASETS
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
