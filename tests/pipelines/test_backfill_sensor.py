@@ -8,6 +8,7 @@ one run (``BackfillPolicy.single_run``), tagged with the backfill.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ import pytest
 from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
 from rich.console import Console
 
-from pipelines.backfill_sensor import AFTER_BACKFILL_TAG, BACKFILL_SENSOR, BACKFILL_TAG
+import pipelines.backfill_sensor as backfill_sensor
+from pipelines.backfill_sensor import AFTER_BACKFILL_TAG, BACKFILL_SENSOR, BACKFILL_TAG, LOOKBACK, recent_backfills
 from pipelines.definitions import build_definitions
 from pipelines.demo import ensure_demo_sources
 from pipelines.jobs import is_extraction
@@ -101,3 +103,14 @@ def test_a_failed_or_foreign_backfill_is_not_published(setting) -> None:
     assert "failedbackfill ended COMPLETED_FAILED: not published" in result.skip_message
     assert "foreignbackfill" not in result.skip_message
     assert {"failedbackfill", "foreignbackfill"} <= set(json.loads(result.cursor))
+
+
+def test_backfills_are_read_page_by_page_back_to_the_week_looked_at(setting, monkeypatch) -> None:
+    defs, instance = setting
+    keys = _students_yearly(defs)
+    for ident in ("first", "second", "third"):
+        _backfill(defs, instance, ident, keys)
+    monkeypatch.setattr(backfill_sensor, "PAGE", 1)  # one backfill a page: three pages and an empty one
+    now = dt.datetime.now(dt.timezone.utc)
+    assert sorted(b.backfill_id for b in recent_backfills(instance, now - LOOKBACK)) == ["first", "second", "third"]
+    assert recent_backfills(instance, now + dt.timedelta(minutes=1)) == []  # all older than the week looked at
