@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 from anonymisation.freetext.normalise import fold
-from anonymisation.freetext.recognizers import SPACES
+from anonymisation.freetext.recognizers import plain_spaces
 
 ADRESSE, DATE_NAISSANCE = "ADRESSE", "DATE_NAISSANCE"
 
@@ -39,6 +39,8 @@ _TOWN = (r"\d{5}\s+[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[\s\-][A-ZÀ-ÖØ-Þ][\w'’\-]*
 # The number opens the address: not the tail of a phone number or of another digit group ("... 48 37, Lieu-dit").
 _NUMBERED = re.compile(rf"(?<![\w/.,])(?<!\d[ .\-]){_NUMBER}\s*,?\s*{_STREET}{_NAME}{_COMPLEMENT}(?:\s*[,\-–]?\s*{_TOWN})?")
 _UNNUMBERED = re.compile(rf"\b{_STREET}{_NAME}{_COMPLEMENT}\s*[,\-–]?\s*{_TOWN}")
+# An address without a number ends with a postcode and a town: a text with neither has none.
+_POSTCODE_TOWN = re.compile(r"\d{5}\s+[A-ZÀ-ÖØ-Þ]")
 # "Résidence du Parc, bâtiment B, apt. 18, " before the number belongs to the same address.
 _PREFIX = re.compile(r"(?i:r[ée]sidence|lieu-dit|lieudit|hameau|domaine|lotissement|cit[ée])\s+[^,;()\n]{2,40}"
                      r"(?:,\s*(?i:b[âa]t(?:iment)?\.?|app?t\.?|appartement|logement|esc(?:alier)?\.?|porte|entr[ée]e)"
@@ -47,6 +49,9 @@ _MONTHS = (r"(?:janvier|janv\.?|février|fevrier|févr\.?|fevr\.?|mars|avril|avr
            r"|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|décembre|decembre|déc\.?|dec\.?)")
 _DATE = (rf"(?:\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{2,4}}|\d{{4}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}"
          rf"|(?:1er|\d{{1,2}})\s+{_MONTHS}\s+\d{{2,4}})")
+# A date of birth is a date first: looking for a date (its first character a digit) is cheaper than
+# looking for the words before it, so a text without any date is not searched for them.
+_ANY_DATE = re.compile(_DATE, re.IGNORECASE)
 _BIRTH = re.compile(
     r"(?:\bn[ée]e?s?\s*(?:\(e\))?\s*(?:le|en date du|:)?|\bdate\s+de\s+naissance|\bdate\s+naiss\.?|\bddn\b|"
     r"\bd\.d\.n\.?|\bnaissance|\bborn(?:\s+on)?)\s*[:\-–]?\s*(?:le\s+)?(" + _DATE + r")", re.IGNORECASE)
@@ -97,10 +102,10 @@ def find_addresses(text: str, public: PublicAddresses | None = None) -> list[tup
 def address_spans(text: str, public: PublicAddresses | None = None,
                   ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans of personal addresses, and of the institution's own addresses (kept, and no name inside them)."""
-    text = text.translate(SPACES)
+    text = plain_spaces(text)
     spans: list[tuple[int, int]] = []
     kept: list[tuple[int, int]] = []  # the institution's own: neither redacted nor matched again shorter
-    for pattern in (_NUMBERED, _UNNUMBERED):
+    for pattern in (_NUMBERED, _UNNUMBERED) if _POSTCODE_TOWN.search(text) else (_NUMBERED,):
         for m in pattern.finditer(text):
             start, end = m.start(), _clean_end(text, m.start(), m.end())
             if any(start < b and a < end for a, b in spans + kept):
@@ -118,7 +123,8 @@ def address_spans(text: str, public: PublicAddresses | None = None,
 
 def find_birth_dates(text: str) -> list[tuple[int, int]]:
     """Spans of dates of birth (the date only, not the words before it)."""
-    return [m.span(1) for m in _BIRTH.finditer(text.translate(SPACES))]
+    text = plain_spaces(text)
+    return [m.span(1) for m in _BIRTH.finditer(text)] if _ANY_DATE.search(text) else []
 
 
 def may_hold_address(text: str) -> bool:

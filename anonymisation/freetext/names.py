@@ -74,6 +74,8 @@ class DenyList:
 
     def find(self, text: str, words: Sequence[Token]) -> list[tuple[int, int]]:
         """(first, last + 1) word positions of deny-listed names in `text`, left to right, no overlap."""
+        if not self._persons:
+            return []
         norms = [w.norm for w in words]
         found: list[tuple[int, int]] = []
         i = 0

@@ -78,6 +78,8 @@ class PhraseIndex:
 
     def __init__(self, phrases: Iterable[tuple[str, ...]] = ()) -> None:
         self._by_key: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        # The first words of all phrases: most words of a text start none, and one set look-up says so.
+        self._firsts: set[str] = set()
         self._size = 0
         for phrase in phrases:
             self.add(phrase)
@@ -87,6 +89,7 @@ class PhraseIndex:
         if not phrase:
             return
         bucket = self._by_key.setdefault(phrase[:2], set())
+        self._firsts.add(phrase[0])
         if phrase not in bucket:
             bucket.add(phrase)
             self._size += 1
@@ -99,6 +102,8 @@ class PhraseIndex:
 
     def longest_at(self, norms: Sequence[str], i: int) -> int:
         """Word count of the longest phrase starting at word `i` of `norms` (0 when none does)."""
+        if norms[i] not in self._firsts:
+            return 0
         candidates: list[tuple[str, ...]] = list(self._by_key.get((norms[i],), ()))
         if i + 1 < len(norms):
             candidates += self._by_key.get((norms[i], norms[i + 1]), ())
@@ -114,7 +119,7 @@ class PhraseIndex:
         found: list[tuple[int, int]] = []
         i = 0
         while i < len(norms):
-            size = self.longest_at(norms, i)
+            size = self.longest_at(norms, i) if norms[i] in self._firsts else 0
             if size:
                 found.append((i, i + size))
                 i += size

@@ -99,22 +99,26 @@ class _Words:
         self.text, self.words, self.lexicon = text, words, lexicon
         self.names = first_names()
         self.n = len(words)
+        # Every rule asks for the written form and the case of the same few words many times: read once.
+        self._raw = [text[w.start:w.end] for w in words]
+        self._capital = [raw[:1].isupper() for raw in self._raw]
+        self._upper = [len(raw) >= 2 and raw.isupper() for raw in self._raw]
+        self._gap = [""] + [text[a.end:b.start] for a, b in zip(words, words[1:])]
+        # Every rule starts from a capitalised word or a known first name; most words are neither.
+        self.seeding = [c or u or w.norm in self.names for c, u, w in zip(self._capital, self._upper, words)]
 
     def raw(self, k: int) -> str:
-        w = self.words[k]
-        return self.text[w.start:w.end]
+        return self._raw[k]
 
     def gap(self, k: int) -> str:
         """The characters between word k-1 and word k."""
-        return self.text[self.words[k - 1].end:self.words[k].start] if k > 0 else ""
+        return self._gap[k]
 
     def upper(self, k: int) -> bool:
-        raw = self.raw(k)
-        return len(raw) >= 2 and raw.isupper()
+        return self._upper[k]
 
     def capital(self, k: int) -> bool:
-        raw = self.raw(k)
-        return raw[:1].isupper()
+        return self._capital[k]
 
     def initial(self, k: int) -> bool:
         """A single capital letter followed by a dot ("J." in "J.-P. Martin")."""
@@ -309,7 +313,8 @@ def find_persons(text: str, words: Sequence[Token], lexicon: Container[str],
     w = _Words(text, words, lexicon)
     seeds: list[PersonSpan] = []
     for k in range(w.n):
-        seeds.extend(_seeds_at(w, k))
+        if w.seeding[k]:
+            seeds.extend(_seeds_at(w, k))
     kept: list[PersonSpan] = []
     for seed in seeds:
         first, last = _extend(w, seed.first, seed.last)

@@ -83,9 +83,18 @@ _INE_ALNUM = re.compile(_B + r"(?=(?:[A-Z]*[0-9]){3})(?=(?:[0-9]*[A-Z]){2})[0-9A
 _INE_ALNUM_BARE = re.compile(r"^[0-9][0-9A-Z]{9}[A-Z]$")
 # A text can hold an identifier only if one of the shapes occurs in it (or an '@', for
 # accented e-mails): a superset of find_identifiers, cheap enough to run on whole columns.
-PRETEST_PATTERN = ("@|(?i:arobase|[\\[({<] ?at ?[\\])}>]| at )|"
-                   + "|".join(SHAPES[e] for e in (NIR, IBAN, TELEPHONE, INE, SIREN)) + "|[0-9]{5}")
+# "at", "arobase" or "chez" as a word is what every obfuscated e-mail holds ("[at]", " at ", " chez ").
+_EMAIL_HINT = r"@|(?i:arobase|chez|\bat\b)"
+# An alphanumeric INE ("1AB2C3D4E5F") holds a digit followed, within ten characters, by its key letter.
+PRETEST_PATTERN = (_EMAIL_HINT + "|"
+                   + "|".join(SHAPES[e] for e in (NIR, IBAN, TELEPHONE, INE, SIREN)) + "|[0-9]{5}"
+                   + "|[0-9][0-9A-Z]{0,9}[A-Z]")
 _PRETEST = re.compile(PRETEST_PATTERN)
+# What the scanner asks of each text before running the patterns: every shape but the e-mail's
+# holds an ASCII digit, and an e-mail holds an "@" or an obfuscation word.
+_HAS_DIGIT = re.compile(r"[0-9]")
+_HAS_EMAIL_HINT = re.compile(_EMAIL_HINT)
+_ODD_SPACES = re.compile("[" + "".join(chr(c) for c in SPACES) + "]")
 
 # Words that say a nearby 11-character code is an INE (looked for on folded text).
 _INE_CONTEXT = re.compile(r"\b(?:ine|bea|identifiant national|n(?:umero|°|o\.?) ?(?:d'|d’)?etudiant)\b")
@@ -265,9 +274,12 @@ def find_identifiers(text: str, *, ine_context: bool = True, functional: bool = 
     address (``functional_email``) is not a person's and is left out
     unless ``functional=True``.
     """
-    text = text.translate(SPACES)
+    text = plain_spaces(text)
+    digits, email = _HAS_DIGIT.search(text) is not None, _HAS_EMAIL_HINT.search(text) is not None
     taken: list[IdentifierMatch] = []
     for entity in _PRIORITY:
+        if not (email if entity == EMAIL else digits):
+            continue  # the shape cannot occur in this text: its pattern need not scan it
         for start, end in _candidates(entity, text):
             if any(start < t.end and t.start < end for t in taken):
                 continue
@@ -285,6 +297,11 @@ def find_identifiers(text: str, *, ine_context: bool = True, functional: bool = 
                 continue
             taken.append(IdentifierMatch(TELEPHONE if entity == _PHONE_INTL else entity, start, end))
     return sorted(taken, key=lambda t: t.start)
+
+
+def plain_spaces(text: str) -> str:
+    """`text` with non-breaking, narrow and figure spaces and tabs as plain spaces (offsets unchanged)."""
+    return text.translate(SPACES) if _ODD_SPACES.search(text) else text
 
 
 def may_hold_identifier(text: str) -> bool:
