@@ -141,7 +141,7 @@ def name_candidates(text: str, words: Sequence[Token], lexicon: Container[str], 
             out.append(False)
         elif k > 0 and is_civility(text, words[k - 1]):
             out.append(True)
-        elif word.norm in known:
+        elif word.norm in known and len(word.norm) > 1:  # "L" of "L'Hermite" is no name in "L'étudiant"
             out.append(True)
         elif word.end - word.start <= _ACRONYM and text[word.start:word.end].isupper():
             out.append(False)

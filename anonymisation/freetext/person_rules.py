@@ -155,7 +155,8 @@ class _Words:
 
     def town(self, k: int) -> bool:
         """A French commune's name after "à", "en", "vers", "sur" ("à Saint-Martin-d'Hères"), in INSEE's list."""
-        if k == 0 or self.words[k - 1].norm not in _TOWN_PREPOSITIONS or not self.capital(k) or self.joined(k):
+        if (k == 0 or self.words[k - 1].norm not in _TOWN_PREPOSITIONS or self.initial(k - 1)  # "A. Boisseau"
+                or not self.capital(k) or self.joined(k)):
             return False
         end = k + 1
         while end < self.n and self.joined(end):
@@ -346,9 +347,12 @@ def _seeds_at(w: _Words, k: int) -> list[PersonSpan]:
                 out.append(PersonSpan(k, j + 1, "initials"))
             elif w.particle_chain_end(j):
                 out.append(PersonSpan(k, w.particle_chain_end(j), "initials"))
-    if (w.initial(k) and k > 0 and w.spaced(k) and w.namey(k - 1) and not w.opener_lexicon(k - 1)
-            and not (k + 1 < w.n and w.spaced(k + 1) and w.capital(k + 1))):
-        out.append(PersonSpan(k - 1, k + 1, "surname_initial"))  # "Dumont T.", "Maury É."
+    if w.initial(k) and k > 0 and w.spaced(k) and w.namey(k - 1) and not w.opener_lexicon(k - 1):
+        last = k
+        while last + 1 < w.n and w.initial(last + 1) and w.gap(last + 1).strip() in {".", ".-"}:
+            last += 1  # "Ledoux A.L.", "Monnier J.-L.": every initial belongs to the name
+        if not (last + 1 < w.n and w.spaced(last + 1) and w.capital(last + 1)):  # "Dumont T. Martin": T. opens a name
+            out.append(PersonSpan(k - 1, last + 1, "surname_initial"))  # "Dumont T.", "Maury É."
     if w.first_name(k):
         if nxt < w.n and w.spaced(nxt) and w.particle_chain_end(nxt):
             out.append(PersonSpan(k, w.particle_chain_end(nxt), "first_name"))  # "Hortense de La Vauzelle"

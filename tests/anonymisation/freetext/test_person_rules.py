@@ -26,6 +26,8 @@ def unknown() -> FreeTextScanner:
     ("Plaidé par Me Vasseur.", "Plaidé par Me [PERSONNE]."),
     ("Rappeler J.-P. Martin demain.", "Rappeler [PERSONNE] demain."),
     ("Remboursement colloque Dumont T.", "Remboursement colloque [PERSONNE]."),
+    ("Encadré par Ledoux A.L. et Monnier J.-L. ; signé.", "Encadré par [PERSONNE]. et [PERSONNE]. ; signé."),
+    ("Animée par Monnier et A. Boisseau.", "Animée par [PERSONNE] et [PERSONNE]."),  # "A." is no "à" before a town
     ("Jury : Anne de La Tour, Yann Le Gall.", "Jury : [PERSONNE], [PERSONNE]."),
     ("Reçu LE MEUR Marie-José ce matin.", "Reçu [PERSONNE] ce matin."),
     ("Marie-Hélène DUPONT-LEFÈVRE absente.", "[PERSONNE] absente."),
