@@ -33,12 +33,14 @@ LANGUAGE = "fr"
 MODEL = "fr_core_news_sm"
 PERSON = "PERSON"
 BATCH_SIZE = 256
-# Pipes the NER does not read: fr_core_news_sm's NER has its own tok2vec and only
-# the parser's sentence boundaries constrain it, so leaving these out gives the
-# same PERSON spans about 13 % faster (bench/anonymise_freetext.py checks it: 20,000
-# of 20,000 generator texts identical to a plain analyze()). The parser must stay:
-# without it 78 of 2,000 texts changed.
-UNUSED_PIPES = ("morphologizer", "attribute_ruler", "lemmatizer")
+# Pipes the NER does not read: fr_core_news_sm's NER has its own tok2vec; of the
+# rest, only the sentence boundaries constrain it (no entity crosses one). The
+# parser gives them at the cost of the shared tok2vec and the parse, half the
+# NER's time; spaCy's rule-based sentencizer (punctuation) gives them for
+# nothing. bench/README.md measures the trade (recall and precision on the
+# evaluation set and fresh draws: equal or better).
+UNUSED_PIPES = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+SENTENCES = "sentences"
 
 
 class FreeTextEngineError(RuntimeError):
@@ -95,6 +97,9 @@ def build_analyzer() -> AnalyzerEngine:
             # The French model's MISC label (works, events) maps to no Presidio entity: without
             # this, Presidio logs one warning per MISC entity of every text.
             "ner_model_configuration": {"labels_to_ignore": ["MISC"]}}).create_engine()
+        # Disabled here, so Presidio's own analyze() keeps the model's pipeline; person_spans enables it.
+        nlp_engine.nlp[LANGUAGE].add_pipe("sentencizer", name=SENTENCES, before="ner")  # type: ignore[attr-defined]
+        nlp_engine.nlp[LANGUAGE].disable_pipe(SENTENCES)  # type: ignore[attr-defined]
         registry = RecognizerRegistry(recognizers=[SpacyRecognizer(supported_language=LANGUAGE),
                                                    FrenchIdentifierRecognizer()],
                                       supported_languages=[LANGUAGE])
@@ -128,11 +133,17 @@ def person_spans(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     nlp = engine.nlp_engine.nlp[LANGUAGE]  # type: ignore[attr-defined]
     out: list[list[tuple[int, int]]] = []
     try:
-        with _RUN_LOCK, nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names]):
-            for text, artifacts in engine.nlp_engine.process_batch(list(texts), language=LANGUAGE,
-                                                                   batch_size=BATCH_SIZE):
-                results = engine.analyze(text, language=LANGUAGE, entities=[PERSON], nlp_artifacts=artifacts)
-                out.append(sorted((r.start, r.end) for r in results if r.entity_type == PERSON))
+        with _RUN_LOCK:
+            nlp.enable_pipe(SENTENCES)
+            try:
+                with nlp.select_pipes(disable=[p for p in UNUSED_PIPES if p in nlp.pipe_names]):
+                    for text, artifacts in engine.nlp_engine.process_batch(list(texts), language=LANGUAGE,
+                                                                           batch_size=BATCH_SIZE):
+                        results = engine.analyze(text, language=LANGUAGE, entities=[PERSON],
+                                                 nlp_artifacts=artifacts)
+                        out.append(sorted((r.start, r.end) for r in results if r.entity_type == PERSON))
+            finally:
+                nlp.disable_pipe(SENTENCES)
     except Exception as exc:  # a library message may quote the text
         raise FreeTextEngineError(f"NER failed on a batch of {len(texts)} texts ({type(exc).__name__})") from None
     return out

@@ -127,7 +127,8 @@ def _opens_sentence(text: str, words: Sequence[Token], k: int) -> bool:
         return True
     previous = words[k - 1]
     gap = text[previous.end:words[k].start]
-    if gap.startswith(".") and (len(previous.norm) == 1 or is_civility(text, previous)):
+    initial = len(previous.norm) == 1 and text[previous.start].isupper()  # "J. Roux"; "à 8 h. Entrée" ends one
+    if gap.startswith(".") and (initial or is_civility(text, previous)):
         return False
     return any(ch in _SENTENCE_END for ch in gap)
 
