@@ -104,7 +104,7 @@ LEXICON = frozenset({"relevé", "rappeler", "dossier", "a", "demande", "rose", "
     ("Appel de ROUX.", {"roux"}, ["ROUX"]),                   # ...unless a name of the sources
     ("J. Martin a appelé", set(), ["Martin"]),                # an initial does not end a sentence
     ("L'étudiant a appelé.", {"l", "hermite"}, []),            # "L" of a known "L'Hermite" is no name alone
-    ("Fin à 8 h. Absent ce jour.", set(), []),                 # "h." is no initial: "Absent" opens a sentence
+    ("Appel à 8 h. Absent ce jour.", set(), []),               # "h." is no initial: "Absent" opens a sentence
 ])
 def test_name_candidates(text: str, known: set[str], candidates: list[str]) -> None:
     words = tokens(text)
