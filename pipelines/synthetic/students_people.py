@@ -105,7 +105,7 @@ def _bac_series(rng: np.random.Generator, discipline: np.ndarray, bac_year: np.n
     """Series drawn from the discipline's profile, before or after the 2021 reform."""
     out = np.empty(len(discipline), dtype=object)
     profiles = np.array([d.bac for d in DISCIPLINES], dtype=object)[discipline]
-    for profile in set(profiles):
+    for profile in sorted(set(profiles)):  # a set's order changes with the hash seed: the draws would too
         for table, mask_year in ((BAC_BEFORE_2021, bac_year < 2021), (BAC_FROM_2021, bac_year >= 2021)):
             mask = (profiles == profile) & mask_year
             names = np.array(list(table[profile]), dtype=object)
