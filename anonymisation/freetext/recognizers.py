@@ -73,7 +73,9 @@ _PATTERNS[TELEPHONE] = re.compile(r"(?<![\w+])(?<!\d[ .\-/])" + SHAPES[TELEPHONE
 # "prenom.nom [at] univ-x.fr", "prenom.nom arobase univ-x point fr": e-mails written to dodge robots.
 _AT = r"(?:\s*[\[({<]\s*(?:at|arobase|@)\s*[\])}>]\s*|\s+(?:at|arobase|chez)\s+)"
 _DOT = r"(?:\s*[\[({<]\s*(?:dot|point|\.)\s*[\])}>]\s*|\s+(?:dot|point)\s+|\.)"
-OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+\-])[\w+\-]+(?:\.[\w+\-]+)*" + _AT + r"[\w\-]+(?:" + _DOT
+# The local part is atomic: what follows it ("[at]", " at ") starts with a character it cannot hold, so
+# giving characters back never makes a match, and not trying spares a retry per character of every word.
+OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+\-])(?>[\w+\-]+(?:\.[\w+\-]+)*)" + _AT + r"[\w\-]+(?:" + _DOT
                               + r"[\w\-]+)*" + _DOT + r"[A-Za-z]{2,}" + _E, re.IGNORECASE)
 # An INE in its two national forms (digits then upper-case letters) is one even without a context word.
 _INE_STRICT = re.compile(r"^(?:[0-9]{10}[A-Z]|[0-9]{9}[A-Z]{2})$")
@@ -93,7 +95,18 @@ _PRETEST = re.compile(PRETEST_PATTERN)
 # What the scanner asks of each text before running the patterns: every shape but the e-mail's
 # holds an ASCII digit, and an e-mail holds an "@" or an obfuscation word.
 _HAS_DIGIT = re.compile(r"[0-9]")
-_HAS_EMAIL_HINT = re.compile(_EMAIL_HINT)
+# _EMAIL_HINT, written to start with a character class: the regex engine then skips, in C, every
+# position that holds none of "@", "a", "c" instead of trying the case-insensitive words at each one.
+_HAS_EMAIL_HINT = re.compile(r"[@aAcC](?:(?<=@)|(?<=[aA])(?i:robase)|(?<=[cC])(?i:hez)|(?<![\w][aA])(?<=[aA])(?i:t)\b)")
+# Necessary conditions, one cheap scan each, so that a text is searched only for the shapes it can hold
+# (find_identifiers gives the same result with or without them): every NIR, telephone number, SIRET,
+# SIREN and numeric INE holds nine digits with at most two other characters between two of them; a
+# RIB holds five digits in a row; an IBAN two letters then two digits; an alphanumeric INE eleven
+# capitals or digits in a row.
+_NINE_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,2}[0-9]){8}")
+_FIVE_DIGITS = re.compile(r"[0-9]{5}")
+_IBAN_HEAD = re.compile(r"[0-9](?<=[A-Za-z]{2}[0-9])[0-9]")
+_ALNUM_RUN = re.compile(r"[0-9A-Z]{11}")
 _ODD_SPACES = re.compile("[" + "".join(chr(c) for c in SPACES) + "]")
 
 # Words that say a nearby 11-character code is an INE (looked for on folded text).
@@ -250,16 +263,21 @@ def _ibans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _candidates(entity: str, text: str) -> list[tuple[int, int]]:
+def _candidates(entity: str, text: str, nine_digits: bool) -> list[tuple[int, int]]:
+    """Spans of `entity`'s shape in `text`; ``nine_digits``: `text` holds a match of ``_NINE_DIGITS``."""
     if entity == IBAN:
-        return _ibans(text)
+        return _ibans(text) if _IBAN_HEAD.search(text) else []
+    if entity == RIB:
+        return [m.span() for m in _PATTERNS[RIB].finditer(text)] if _FIVE_DIGITS.search(text) else []
     if entity == _PHONE_INTL:
         return [m.span() for m in _PATTERNS[TELEPHONE].finditer(text) if m.group()[:1] in "+0" and
-                m.group()[:2] in {"+3", "00"}]
-    spans = [m.span() for m in _PATTERNS[entity].finditer(text)]
+                m.group()[:2] in {"+3", "00"}] if nine_digits else []
     if entity == EMAIL:
-        spans += [m.span() for m in OBFUSCATED_EMAIL.finditer(text)]
-    elif entity == INE:
+        # The plain form holds a literal "@"; the obfuscated one an "@" or a word (the caller's hint).
+        spans = [m.span() for m in _PATTERNS[EMAIL].finditer(text)] if "@" in text else []
+        return spans + [m.span() for m in OBFUSCATED_EMAIL.finditer(text)]
+    spans = [m.span() for m in _PATTERNS[entity].finditer(text)] if nine_digits else []
+    if entity == INE and _ALNUM_RUN.search(text):
         spans += [m.span() for m in _INE_ALNUM.finditer(text)]
     return spans
 
@@ -276,11 +294,12 @@ def find_identifiers(text: str, *, ine_context: bool = True, functional: bool = 
     """
     text = plain_spaces(text)
     digits, email = _HAS_DIGIT.search(text) is not None, _HAS_EMAIL_HINT.search(text) is not None
+    nine_digits = digits and _NINE_DIGITS.search(text) is not None
     taken: list[IdentifierMatch] = []
     for entity in _PRIORITY:
         if not (email if entity == EMAIL else digits):
             continue  # the shape cannot occur in this text: its pattern need not scan it
-        for start, end in _candidates(entity, text):
+        for start, end in _candidates(entity, text, nine_digits):
             if any(start < t.end and t.start < end for t in taken):
                 continue
             value = text[start:end]
