@@ -57,6 +57,12 @@ def _communes() -> Commune:
     return Commune(Millesime.LATEST)
 
 
+def load_vocabularies() -> None:
+    """Read the communes and first names now: a scanner pays this when built, not inside its first scan."""
+    _communes()
+    first_names()
+
+
 # Introducer phrases by their last word: one dictionary look-up per word, not one comparison per phrase.
 _BY_LAST_WORD: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in INTRODUCERS:
@@ -304,14 +310,16 @@ def _complement(w: _Words, k: int) -> bool:
 
 
 def find_persons(text: str, words: Sequence[Token], lexicon: Container[str],
-                 explained: list[PersonSpan] | None = None) -> list[PersonSpan]:
+                 explained: list[PersonSpan] | None = None, shaped: _Words | None = None) -> list[PersonSpan]:
     """Names of persons in `text` by the rules of the module docstring, left to right, no overlap.
 
     ``explained`` (if given) receives the name-shaped spans the rules judged eponyms or firms.
+    ``shaped``: the text's :class:`_Words` when the caller already built it (the scanner reads it again
+    for the NER's candidates and spans).
     """
     if explained is None:
         explained = []
-    w = _Words(text, words, lexicon)
+    w = shaped if shaped is not None else _Words(text, words, lexicon)
     seeds: list[PersonSpan] = []
     for k in range(w.n):
         if w.seeding[k]:

@@ -46,7 +46,15 @@ from anonymisation.freetext.names import (
     name_candidates,
 )
 from anonymisation.freetext.normalise import Token, tokens
-from anonymisation.freetext.person_rules import PersonSpan, _company, _extend, _Words, eponym_before, find_persons
+from anonymisation.freetext.person_rules import (
+    PersonSpan,
+    _company,
+    _extend,
+    _Words,
+    eponym_before,
+    find_persons,
+    load_vocabularies,
+)
 from anonymisation.freetext.recognizers import LEGAL_PERSON_ENTITIES, find_identifiers
 
 PERSONNE = "PERSONNE"
@@ -114,6 +122,7 @@ class _Draft:
     text: str
     words: list[Token]
     public: list[tuple[int, int]]
+    shaped: _Words | None = None  # the words as the person rules read them, read again for the NER's spans
     taken: list[Finding] = field(default_factory=list)    # redactions so far: later detectors never overlap them
     allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
     kept: list[Finding] = field(default_factory=list)     # public names kept for review
@@ -152,6 +161,7 @@ class FreeTextScanner:
         self._workers = workers
         self._ner_skip = ner_skip
         self._lexicon: Container[str] = engine.lexicon() if use_ner else frozenset()
+        load_vocabularies()
 
     def scan(self, texts: Sequence[str | None]) -> ScanResult:
         """Redact `texts`; the result has the same length and order, and missing cells stay missing."""
@@ -220,12 +230,13 @@ class FreeTextScanner:
             else:
                 draft.taken.append(Finding(PERSONNE, 0, start, end, "deny_list"))
         explained: list[PersonSpan] = []
-        for span in find_persons(text, words, self._lexicon, explained):
+        # One reading of the words serves the person rules, the NER's candidates and its spans.
+        shaped = draft.shaped = _Words(text, words, self._lexicon)
+        for span in find_persons(text, words, self._lexicon, explained, shaped):
             self._add_rule_person(draft, span.first, span.last)
         if self._use_ner:
             # A word the person rules block (a role, a service, a firm word) can never be redacted from
             # an NER span either (see _add_person): it is no candidate, so the NER is not run for it.
-            shaped = _Words(text, words, self._lexicon)
             # Words of an eponym or a firm the rules recognised: _add_person drops such spans too.
             in_public = {k for p, q in draft.public for k in range(p, q)}
             in_public |= {k for span in explained for k in range(span.first, span.last)}
@@ -272,7 +283,7 @@ class FreeTextScanner:
         if not any(candidates[k] for k in inside):
             return  # "Relevé", "Mme", "TP": no word of the span can be a name
         in_public = {k for p, q in draft.public for k in range(p, q) if k in inside}
-        shaped = _Words(text, words, self._lexicon)
+        shaped = draft.shaped if draft.shaped is not None else _Words(text, words, self._lexicon)
         capitals = [k for k in inside if text[words[k].start].isupper() and not is_civility(text, words[k])]
         others = [k for k in capitals if (candidates[k] or shaped.upper(k)) and k not in in_public
                   and words[k].norm not in PLACE_WORDS and not shaped.blocked(k)]
