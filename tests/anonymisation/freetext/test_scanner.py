@@ -84,17 +84,16 @@ def test_non_text_value_rejected_without_quoting_it(scanner: FreeTextScanner) ->
 
 
 def test_repeated_values_are_scanned_once(scanner: FreeTextScanner, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A spy on the real analyzer: 400 cells holding 4 distinct texts are scanned 4 times, not 400, and
+    """A spy on the real NER: 400 cells holding 4 distinct texts are scanned 4 times, not 400, and
     only the text the NER can change is analysed, once."""
-    analyzer = engine.analyzer()
-    calls: list[object] = []
-    real = analyzer.analyze
+    calls: list[list[str]] = []
+    real = engine.person_spans
 
-    def spy(*args: object, **kwargs: object) -> object:
-        calls.append(kwargs.get("text", args[0] if args else None))
-        return real(*args, **kwargs)
+    def spy(texts: list[str]) -> list[list[tuple[int, int]]]:
+        calls.append(list(texts))
+        return real(texts)
 
-    monkeypatch.setattr(analyzer, "analyze", spy)
+    monkeypatch.setattr(engine, "person_spans", spy)
     texts = ["Entretien avec Gabriel Fabre prévu.", "Réunion à Grenoble prévue.", "Visite à Chamonix prévue.",
              "Rien à signaler."] * 100
     result = scanner.scan(texts)
@@ -103,7 +102,7 @@ def test_repeated_values_are_scanned_once(scanner: FreeTextScanner, monkeypatch:
     # "Grenoble" after "à" is a commune of INSEE's list, "Rien" a common word opening the text. "Chamonix"
     # is in no list (the commune is "Chamonix-Mont-Blanc"): only that text goes to the NER.
     assert result.stats == {"distinct": 4, "ner_texts": 1, "withheld": 0}
-    assert calls == ["Visite à Chamonix prévue."]
+    assert calls == [["Visite à Chamonix prévue."]]
     assert result.counts() == {"PERSONNE": 100}
     assert result.texts[4] == result.texts[0] == "Entretien avec [PERSONNE] prévu."
 
@@ -139,13 +138,32 @@ def test_workers_give_the_same_result(scanner: FreeTextScanner, public_names: li
     assert one.counts() == {"PERSONNE": 3}
 
 
-def test_library_errors_do_not_leak_text(scanner: FreeTextScanner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_person_spans_are_presidios_persons(generator_texts: list[str]) -> None:
+    """The NER's spans read from spaCy's entities are what Presidio's analyze() returns as PERSON on the
+    same documents (the scanner's pipeline: the NER with the sentencizer)."""
     analyzer = engine.analyzer()
+    nlp = analyzer.nlp_engine.nlp["fr"]
+    texts = generator_texts[::7] + ["Entretien avec Gabriel Fabre et Mme Sophie Marchal prévu.",
+                                    "Visite à Chamonix prévue avec Louis Renaud."]
+    nlp.enable_pipe(engine.SENTENCES)
+    try:
+        with nlp.select_pipes(disable=[p for p in engine.UNUSED_PIPES if p in nlp.pipe_names]):
+            expected = [sorted((r.start, r.end) for r in analyzer.analyze(text, language="fr", entities=["PERSON"],
+                                                                          nlp_artifacts=artifacts))
+                        for text, artifacts in analyzer.nlp_engine.process_batch(texts, language="fr")]
+    finally:
+        nlp.disable_pipe(engine.SENTENCES)
+    assert sum(map(bool, expected)) > 10
+    assert engine.person_spans(texts) == expected
+
+
+def test_library_errors_do_not_leak_text(scanner: FreeTextScanner, monkeypatch: pytest.MonkeyPatch) -> None:
+    nlp = engine.analyzer().nlp_engine.nlp["fr"]
 
     def failing(texts: list[str], **kwargs: object) -> object:
         raise ValueError(f"cannot process {texts[0]!r}")
 
-    monkeypatch.setattr(analyzer.nlp_engine, "process_batch", failing)
+    monkeypatch.setattr(nlp, "pipe", failing)
     with pytest.raises(FreeTextEngineError) as err:
         engine.person_spans(["Réunion avec Fabre à Grenoble."])
     assert "Fabre" not in str(err.value) and err.value.__cause__ is None and err.value.__suppress_context__
