@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from anonymisation.policy import Policy, PolicyError
+from anonymisation.policy_model import Policy, PolicyError
 
 
 @dataclass(frozen=True)

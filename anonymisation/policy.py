@@ -17,7 +17,8 @@ from pathlib import Path
 import yaml
 
 from anonymisation.dictionary import Dictionary, load_dictionary
-from anonymisation.policy_model import Column, Exception_, Policy, PolicyError
+from anonymisation.kinds.registry import KINDS, known
+from anonymisation.policy_model import Column, Exception_, Policy, PolicyError, SensitiveUse
 from anonymisation.rules import enforce
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -50,8 +51,12 @@ def load_policy(path: Path, dictionary: Dictionary | None = None, *, check_revie
                 f"{name}: policy edited since its review on {review.get('date')} by {review.get('reviewer')} "
                 f"(rule: reviewed policy; re-review it with `opendata policy review`)"
             )
+    kind = raw.get("kind")
+    if kind and kind not in KINDS:
+        raise PolicyError(f"{name}: {path} declares kind '{kind}', which is not registered "
+                          f"(known: {', '.join(known())}; anonymisation/kinds/registry.py) (rule: policy format)")
     policy = _parse(name, raw, review)
-    enforce(policy, dictionary or load_dictionary())
+    enforce(policy, dictionary or load_dictionary(), KINDS[policy.kind])
     return policy
 
 
@@ -69,8 +74,6 @@ def _parse(name: str, raw: dict, review: dict) -> Policy:
         return str(raw[key])
 
     kind = need("kind")
-    if kind not in ("aggregate", "amounts", "rows"):
-        raise PolicyError(f"{name}: kind '{kind}' is unknown (rule: policy format)")
     columns = tuple(_column(name, c or {}) for c in raw.get("columns") or [])
     if not columns:
         raise PolicyError(f"{name}: no columns (rule: policy format)")
@@ -95,13 +98,23 @@ def _parse(name: str, raw: dict, review: dict) -> Policy:
         kind=kind,
         columns=columns,
         exception=exception,
-        settings=dict(raw.get(kind) or {}) if kind != "rows" else dict(raw.get("rows") or {}),
+        settings=dict(raw.get(kind) or {}),
+        sensitive_use=_sensitive_use(name, raw.get("sensitive_use")),
         relations=tuple(raw.get("relations") or ()),
         national_schema=raw.get("national_schema"),
         reviewer=str(review.get("reviewer") or ""),
         reviewed_on=str(review.get("date") or ""),
         hash=str(review.get("hash") or ""),
     )
+
+
+def _sensitive_use(dataset: str, raw: object) -> SensitiveUse | None:
+    """The ``sensitive_use`` block: the article that allows using sensitive sources, and the columns it covers."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{dataset}.-: 'sensitive_use' names an article and its columns (rule: policy format)")
+    return SensitiveUse(article=str(raw.get("article") or "").strip(), columns=tuple(raw.get("columns") or ()))
 
 
 def _column(dataset: str, raw: dict) -> Column:

@@ -1,5 +1,8 @@
 """What a publication policy says, once read: its columns, its legal exception, its kind and settings.
 
+``kind`` names one of the dataset kinds of ``anonymisation.kinds.registry``;
+``settings`` is that kind's section of the policy.
+
 The loader (``anonymisation.policy``) builds these from the reviewed YAML
 files and hands them to the legal rules (``anonymisation.rules``); both
 import them from here, so neither imports the other back.
@@ -8,9 +11,6 @@ import them from here, so neither imports the other back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
-
-Kind = Literal["aggregate", "amounts", "rows"]
 
 
 class PolicyError(ValueError):
@@ -44,6 +44,18 @@ class Exception_:
 
 
 @dataclass(frozen=True)
+class SensitiveUse:
+    """A declared legal basis for publishing ``columns`` drawn from sensitive sources (CRPA L311-6).
+
+    It names no one: it is not a nominative exception, and a dataset with it
+    is not nominative. The columns keep the shape rules of their kind.
+    """
+
+    article: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Policy:
     dataset: str
     domain: str
@@ -53,10 +65,11 @@ class Policy:
     frequency: str
     builder: str
     inputs: tuple[str, ...]
-    kind: Kind
+    kind: str
     columns: tuple[Column, ...]
     exception: Exception_ | None
-    settings: dict = field(default_factory=dict)  # aggregate/amounts options
+    settings: dict = field(default_factory=dict)  # the kind's section
+    sensitive_use: SensitiveUse | None = None
     relations: tuple[dict, ...] = ()
     national_schema: str | None = None
     reviewer: str = ""

@@ -5,8 +5,10 @@ Each rule cites what it implements (../shared/reference/legal-and-standards.md):
   lists it (CRPA L312-1-2, D312-1-3; décret 2017-779 and the DECP texts name
   legal persons, never natural ones);
 - a sensitive column, or one derived from a birth date, appears only as a
-  generalised dimension of a protected aggregate (CRPA L311-6), even under
-  an exception;
+  generalised dimension of a kind that protects its cells (CRPA L311-6),
+  even under an exception, unless a declared legal basis for that use
+  (``sensitive_use``, an article this product knows) covers it; that basis
+  names no one and does not make the dataset nominative;
 - free text is published only through the free-text scanner;
 - an exception naming persons honours an opposition list (GDPR art. 21).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 
 from anonymisation.dictionary import Dictionary, DictionaryError
+from anonymisation.kinds.base import Kind
 from anonymisation.policy_model import Column, Policy, PolicyError
 
 # Bases that allow naming a person (legal-and-standards.md, section 2).
@@ -23,6 +26,12 @@ EXCEPTIONS = {
     "CRPA D312-1-3 1°": "organisation de l'administration: annuaires, tableaux d'avancement",
     "CRPA D312-1-3 4°": "enseignement et recherche: résultats d'examens, lauréats",
     "CRPA D312-1-3 6°": "vie politique: élus des conseils (exception configurable)",
+}
+# Bases that allow publishing a value drawn from a sensitive source, without naming anyone
+# (legal-and-standards.md, section 7).
+SENSITIVE_BASES = {
+    "CGFP L716-1": "somme des dix plus hautes rémunérations et nombre de femmes et d'hommes (loi 2019-828 art. 37)",
+    "CGFP L132-9-3": "index de l'égalité professionnelle: écarts de rémunération entre femmes et hommes",
 }
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -47,13 +56,15 @@ def source_class(policy: Policy, column: Column, dictionary: Dictionary) -> str 
         raise _fail(policy, column.name, "classified source", str(exc)) from None
 
 
-def enforce(policy: Policy, dictionary: Dictionary) -> None:
-    """Raise PolicyError on the first rule the policy breaks."""
+def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
+    """Raise PolicyError on the first rule the policy breaks; ``kind`` is the policy's registered kind."""
     for entry in policy.inputs:
         system, _, table = entry.partition(".")
         if not any(k.startswith(f"{system}.{table}.") for k in dictionary.entries):
             raise _fail(policy, "-", "policy format", f"input '{entry}' is not a known source table")
     _check_exception(policy)
+    _check_sensitive_use(policy)
+    covered = set(policy.sensitive_use.columns) if policy.sensitive_use else set()
     for column in policy.columns:
         if not SNAKE.match(column.name) and policy.national_schema is None:
             raise _fail(policy, column.name, "Etalab CSV conventions", "column names are lower-case ASCII snake_case")
@@ -63,14 +74,30 @@ def enforce(policy: Policy, dictionary: Dictionary) -> None:
                 raise _fail(policy, column.name, "CRPA L312-1-2",
                             "publishes a direct identifier without a declared exception covering it")
         elif cls == "sensitive" or (column.rule == "age_band"):
-            aggregate = policy.kind in ("aggregate", "amounts")
-            if not (aggregate and column.treatment == "generalise" and column.role == "dimension"):
+            protected = kind.protects_cells and column.treatment == "generalise" and column.role == "dimension"
+            if not (protected or column.name in covered):
                 raise _fail(policy, column.name, "CRPA L311-6",
                             "a sensitive column (or one derived from a birth date) may only be a generalised "
-                            "dimension of a protected aggregate")
+                            "dimension of a protected aggregate, or be covered by a declared 'sensitive_use'")
         elif cls == "free_text" and column.treatment != "scan":
             raise _fail(policy, column.name, "free-text scan", "free text is published only after scanning")
-    _check_shape(policy)
+    kind.check_settings(policy)
+    kind.check_shape(policy)
+
+
+def _check_sensitive_use(policy: Policy) -> None:
+    use = policy.sensitive_use
+    if use is None:
+        return
+    if not use.article:
+        raise _fail(policy, "-", "declared sensitive use", "'sensitive_use' cites the article that allows it")
+    if use.article not in SENSITIVE_BASES:
+        raise _fail(policy, "-", "declared sensitive use", f"'{use.article}' is not a basis this product knows "
+                    f"for using a sensitive value ({', '.join(sorted(SENSITIVE_BASES))})")
+    names = {col.name for col in policy.columns}
+    if not use.columns or any(c not in names for c in use.columns):
+        raise _fail(policy, next((c for c in use.columns if c not in names), "-"), "declared sensitive use",
+                    "'sensitive_use' lists the published columns it covers")
 
 
 def _check_exception(policy: Policy) -> None:
@@ -84,13 +111,3 @@ def _check_exception(policy: Policy) -> None:
     unknown = [c for c in exc.columns if c not in {col.name for col in policy.columns}]
     if unknown:
         raise _fail(policy, unknown[0], "declared exception", "the exception lists a column the policy does not publish")
-
-
-def _check_shape(policy: Policy) -> None:
-    treatments = [c.treatment for c in policy.columns]
-    if policy.kind == "aggregate" and (treatments.count("count") != 1 or treatments.count("status") != 1):
-        raise _fail(policy, "-", "small-cell rule", "an aggregate publishes exactly one count and its status column")
-    if policy.kind == "amounts" and ("sum" not in treatments or "status" not in treatments):
-        raise _fail(policy, "-", "dominance rule", "an amounts aggregate publishes sums and their status column")
-    if policy.kind == "rows" and {"count", "sum"} & set(treatments):
-        raise _fail(policy, "-", "policy format", "row-level datasets have no count or sum columns")

@@ -23,6 +23,7 @@ from anonymisation.freetext.names import PublicNames
 from anonymisation.freetext.addresses import PublicAddresses
 from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
 from anonymisation.guard_shapes import PersonShapes
+from anonymisation.kinds.registry import kind_of
 from anonymisation.review_page import review_dir, write_review_page
 from anonymisation.persons import Persons, collect_persons, institution_places, oppositions
 from anonymisation.policy import Policy
@@ -114,14 +115,15 @@ def year_split(policy: Policy, year_columns: dict[str, str]) -> str | None:
     """The yearly input (``system.table``) this dataset is built from one year at a time, if any.
 
     Building year by year gives exactly the file built at once when no
-    published cell spans two years: an amounts dataset with no margins (each
-    cell's contributors and dominance are counted within the cell), whose
+    published cell spans two years: a dataset whose kind says so (amounts with
+    no margins: each cell's contributors and dominance are counted within the
+    cell; ``anonymisation.kinds``), whose
     dimensions include the column its first input is partitioned by
     (``year_columns``: ``system.table`` -> ``table.column``, contracts in mode
     ``year``), and no free text (the steward's review list numbers rows).
     Memory then holds one year of budget lines, not twenty.
     """
-    if policy.kind != "amounts" or policy.settings.get("margins") or not policy.inputs:
+    if not kind_of(policy.kind).splits_by_year(policy) or not policy.inputs:
         return None
     if any(c.treatment == "scan" for c in policy.columns):
         return None

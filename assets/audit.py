@@ -11,6 +11,7 @@ audited dataset (``assets.checks``): publication waits for it.
 
 import pandas as pd
 
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import PublishedTable, Relation
 from resources.candidates import CandidateArea
@@ -35,10 +36,9 @@ def audit_inputs(catalogue: dict[str, Policy], candidates: CandidateArea) -> tup
         if path is None:
             continue
         frame = pd.read_parquet(path)
-        if policy.kind == "aggregate":
-            dims = tuple(c.name for c in policy.by_role("dimension"))
-            count = next(c.name for c in policy.columns if c.treatment == "count")
-            tables.append(PublishedTable(policy.dataset, frame, dims, count))
+        view = kind_of(policy.kind).audit_view(policy, frame)  # the table the kind's cells make, if any
+        if view is not None:
+            tables.append(view)
         for relation in policy.relations:
             by = tuple(relation["by"])
             tables.append(_counts(policy, frame, by))

@@ -3,8 +3,9 @@
 What a published file must be, read from its policy (the single source of
 truth): exactly the policy's columns in its order and types; required
 columns filled; declared value sets; years within the institution's history;
-counts under the small-cell threshold never published and withheld cells
-marked (CRPA L312-1-2, statistical secrecy); row count within a tolerated
+withheld cells marked and empty (CRPA L312-1-2, statistical secrecy), and
+the rules the dataset's kind adds (counts under the small-cell threshold
+never published...: ``anonymisation.kinds``); row count within a tolerated
 drift of the previous published version; every expected year present.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from quality.suite import Rule, Suite
 
@@ -64,6 +66,7 @@ def open_suite(policy: Policy, expect: Expectations) -> Suite:
                               {"column": column.name, "min_value": low, "max_value": high},
                               f"{column.name} entre {low} et {high}."))
     rules += _secrecy_rules(policy)
+    rules += [Rule(*rule) for rule in kind_of(policy.kind).suite_rules(policy)]  # thresholds...
     year = year_column(policy)
     rules += _drift_rules(year, expect)
     if year and expect.expected_years:
@@ -101,7 +104,7 @@ def _drift_rules(year: str | None, expect: Expectations) -> list[Rule]:
 
 
 def _secrecy_rules(policy: Policy) -> list[Rule]:
-    """Withheld cells are marked and empty; published counts respect the threshold."""
+    """Withheld cells are marked and empty, and published cells are filled."""
     status = next((c.name for c in policy.columns if c.treatment == "status"), None)
     if status is None:
         return []
@@ -114,15 +117,4 @@ def _secrecy_rules(policy: Policy) -> list[Rule]:
                           f"{measure.name} est vide quand {status} vaut {SECRET} (jamais 0)."))
         rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": measure.name, **shown},
                           f"{measure.name} est publié quand {status} vaut {PUBLISHED}."))
-    settings = policy.settings
-    if policy.kind == "aggregate":
-        threshold = int(settings.get("threshold", 5))
-        for measure in (m for m in measures if m.treatment == "count"):
-            rules.append(Rule("ExpectColumnValuesToBeBetween", {"column": measure.name, "min_value": threshold},
-                              f"Aucun effectif publié sous le seuil de {threshold} (secret statistique)."))
-    if policy.kind == "amounts":
-        minimum = int(settings.get("min_contributors", 3))
-        for measure in (m for m in measures if m.treatment == "count"):
-            rules.append(Rule("ExpectColumnValuesToBeBetween", {"column": measure.name, "min_value": minimum},
-                              f"Aucun montant publié avec moins de {minimum} contributeurs (secret des affaires)."))
     return rules

@@ -1,0 +1,74 @@
+"""Amounts: sums of money per cell of the dimensions, a cell withheld when few or one contributor make it.
+
+Policy section ``amounts:``: ``contributor`` (the ``table.column`` naming
+who contributes to a sum: a third party, a budget line), ``min_contributors``
+(default 3) and ``dominance`` (default 0.85: no contributor above 85 % of
+the sum), INSEE practice; ``margins``. The policy publishes sums and their
+status column; the other sums follow the first one's protection.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from anonymisation.kinds.base import Built, Kind, SuiteRule
+from anonymisation.kinds.cells import dimensions, margins, require, treated, with_labels, withheld
+from anonymisation.policy_model import Policy
+from anonymisation.sdc import protect_amounts
+
+
+def check_shape(policy: Policy) -> None:
+    treatments = {c.treatment for c in policy.columns}
+    require(policy, "sum" in treatments and "status" in treatments, "dominance rule",
+            "an amounts aggregate publishes sums and their status column")
+    require(policy, bool(policy.settings.get("contributor")), "dominance rule",
+            "an amounts aggregate names the column of its contributors ('contributor')")
+
+
+def minimum(policy: Policy) -> int:
+    return int(policy.settings.get("min_contributors", 3))
+
+
+def build(built: Built) -> pd.DataFrame:
+    """Sum each cell, then withhold cells with too few contributors or a dominant one."""
+    out, frame, policy = built.out, built.frame, built.policy
+    dims = dimensions(out, policy)
+    sums, status = treated(policy, "sum"), treated(policy, "status")[0].name
+    rows = out[dims].copy()
+    rows["_contributor"] = frame[policy.settings["contributor"]].astype("str")
+    for column in sums:
+        rows[column.name] = pd.to_numeric(frame[column.source], errors="coerce").astype("float64")
+    first = sums[0].name
+    published, sdc = protect_amounts(
+        rows[dims + ["_contributor", first]], dims, contributor_col="_contributor", amount_col=first,
+        min_contributors=minimum(policy), dominance=float(policy.settings.get("dominance", 0.85)),
+        status_col=status, margins=margins(policy),
+    )
+    hidden = published[status] != "publie"
+    for column in sums[1:]:  # the other sums follow the first one's protection, cell by cell
+        totals = rows.groupby(dims, dropna=False)[column.name].sum().reset_index()
+        published = published.merge(totals, on=dims, how="left")
+        published.loc[hidden.to_numpy(), column.name] = pd.NA
+    built.report.withheld = withheld(sdc)
+    built.report.notes += list(sdc.notes)
+    return with_labels(published, out, policy, dims)
+
+
+def suite_rules(policy: Policy) -> list[SuiteRule]:
+    """No amount published with fewer contributors than the minimum."""
+    low = minimum(policy)
+    return [SuiteRule("ExpectColumnValuesToBeBetween", {"column": c.name, "min_value": low},
+                      f"Aucun montant publié avec moins de {low} contributeurs (secret des affaires).")
+            for c in treated(policy, "count")]
+
+
+def splits_by_year(policy: Policy) -> bool:
+    """Without margins, each cell's contributors and dominance are counted within the cell: a year alone is enough."""
+    return not policy.settings.get("margins")
+
+
+KIND = Kind(
+    name="amounts", summary="protected amounts (sums)", build=build,
+    settings=frozenset({"contributor", "min_contributors", "dominance", "margins"}), check_shape=check_shape,
+    suite_rules=suite_rules, protects_cells=True, splits_by_year=splits_by_year,
+)
