@@ -9,7 +9,8 @@
 
 Each is its own step, so a failure stops that dataset's publication only.
 Each notes its verdict next to the candidate (the file's SHA-256), which the
-publication step requires, and refreshes the steward report.
+publication step requires, and records its outcome for the steward page
+(built once the run is over: ``pipelines.steward``).
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at definition time.
@@ -19,13 +20,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import audit
 from assets.audit import audit_inputs
 from assets.publication.version import conformance
 from quality.checks import check_open, published_shape, staged_years
-from quality.index_page import build_index
+from quality.index_page import index_path
 from quality.ledger import Publication, record_outcome, record_publication
 from quality.open_suites import Expectations
 from quality.suite import Finding, Outcome
@@ -109,8 +109,7 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
             candidates.record_verdict(candidate, OPEN_CHECK, outcome.passed)
         if not outcome.passed:
             hold([policy], OPEN_CHECK, context.resources.store, reports, today, context.run.run_id)
-        index = build_index(reports, today, catalogue)
-        return outcome_result(OPEN_CHECK, outcome, index, reports / today.isoformat())
+        return outcome_result(OPEN_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
 
     return _check
 
@@ -144,8 +143,7 @@ def related(policy: Policy, catalogue: dict[str, Policy]) -> list[Policy]:
 
 
 def needs_secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> bool:
-    """Whether the dataset's kind is audited, or it declares a relation with another dataset."""
-    return kind_of(policy.kind).audited or bool(declared(policy, catalogue))
+    return policy.kind == "aggregate" or bool(declared(policy, catalogue))
 
 
 def secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetChecksDefinition:
@@ -176,8 +174,7 @@ def secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetCheck
             candidates.record_verdict(candidate, SECRECY_CHECK, outcome.passed)
         if not outcome.passed:
             hold(group, SECRECY_CHECK, context.resources.store, reports, today, context.run.run_id)
-        index = build_index(reports, today, catalogue)
-        return outcome_result(SECRECY_CHECK, outcome, index, reports / today.isoformat())
+        return outcome_result(SECRECY_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
 
     return _check
 

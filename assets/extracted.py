@@ -7,7 +7,6 @@ staging, partition by partition, and records counts, schema and drift.
 # No `from __future__ import annotations` here: Dagster reads the context
 # annotation at definition time and cannot resolve it as a string.
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +14,7 @@ import dagster as dg
 from assets.checks import outcome_result
 from assets.partitions import YearPartitions
 from quality.checks import check_source, has_source_suite
+from quality.index_page import index_path
 from quality.ledger import SourceNotice, record_outcome, record_source_notice
 from quality.source_suites import source_rules
 from quality.suite import Outcome
@@ -24,17 +24,16 @@ from resources.extraction import ExtractionResult, extract_table
 
 PERSONAL_TAG = "personal data"
 SOURCE_CHECK = "mise_en_qualite"
-Refresh = Callable[[Path, dt.date], Path]  # rebuilds the steward report, returns its page
 
 
-def extraction_assets(contract: SystemContract, partitions: YearPartitions, refresh: Refresh) -> list[dg.AssetsDefinition]:
+def extraction_assets(contract: SystemContract, partitions: YearPartitions) -> list[dg.AssetsDefinition]:
     """Build the extraction asset of every table of a system's contract that has a column to extract.
 
     A table none of whose columns any stage uses (individual pay, sick leave,
     disability, staff comments...) is never read at all: data minimisation,
     GDPR art. 5(1)(c).
     """
-    return [_extraction_asset(t, partitions, refresh) for t in contract.tables.values() if t.extracted_columns]
+    return [_extraction_asset(t, partitions) for t in contract.tables.values() if t.extracted_columns]
 
 
 def _description(table: TableContract) -> str:
@@ -53,7 +52,7 @@ def _references(table: TableContract) -> list[dg.AssetKey]:
             if t != f"{table.system}.{table.name}"]
 
 
-def _extraction_asset(table: TableContract, partitions: YearPartitions, refresh: Refresh) -> dg.AssetsDefinition:
+def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.AssetsDefinition:
     partitions_def = partitions.for_kind(table.partition.kind if table.partition else None)
     resource_key = f"{table.system}_db"
     key = dg.AssetKey([table.system, "extracted", table.name])
@@ -96,9 +95,8 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions, refresh:
         record_source_notice(reports, dt.date.today(), SourceNotice(
             f"{table.system}.{table.name}", result.drift, result.outside_range, list(result.range or ()), context.run.run_id))
         context.log.info(f"{table.system}.{table.name}: {result.rows} rows in {result.seconds:.1f} s")
-        check_results = [_source_check(context, table, refresh)] if checks else []
-        if not checks and result.notices():
-            refresh(reports, dt.date.today())  # the steward page shows the notice at once
+        # The steward page shows the notices once the run is over (pipelines.steward).
+        check_results = [_source_check(context, table)] if checks else []
         if partitions_def is None:
             return dg.MaterializeResult(metadata=extraction_metadata(result, table, result.rows), check_results=check_results)
         # A run may cover several years: each partition gets its own row count.
@@ -118,7 +116,7 @@ def _bounds(partitions_def: dg.PartitionsDefinition | None) -> tuple[int, int] |
     return (int(keys[0]), int(keys[-1])) if keys else None
 
 
-def _source_check(context: dg.AssetExecutionContext, table: TableContract, refresh: Refresh) -> dg.AssetCheckResult:
+def _source_check(context: dg.AssetExecutionContext, table: TableContract) -> dg.AssetCheckResult:
     """The table's source suite on the partitions just staged: WARN findings, never a failed extraction."""
     reports, today = Path(context.resources.candidates.reports), dt.date.today()
     partitions = list(context.partition_keys) if context.has_partition_key_range or context.has_partition_key else None
@@ -132,8 +130,7 @@ def _source_check(context: dg.AssetExecutionContext, table: TableContract, refre
     if not outcome.passed:
         context.log.warning(f"{table.system}.{table.name}: {len(outcome.failed)} source expectation(s) failed "
                             f"(see the steward report)")
-    index = refresh(reports, today)
-    return outcome_result(SOURCE_CHECK, outcome, index, reports / today.isoformat())
+    return outcome_result(SOURCE_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
 
 
 def extraction_metadata(result: ExtractionResult, table: TableContract, rows: int) -> dict[str, dg.MetadataValue]:

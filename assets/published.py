@@ -31,7 +31,7 @@ from assets.publication.catalogue import CatalogueOwner, build_catalogue, write_
 from assets.publication.metadata import Producer
 from assets.publication.version import content_digest, write_version
 from quality.incidents import record_incidents
-from quality.index_page import build_index
+from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
 from resources.store import Commit, OutputStore, PublicationError
 
@@ -147,7 +147,6 @@ def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> 
         if reason:
             record_publication(reports, today, Publication(policy.dataset, False, None, reason,
                                                            store.latest_version(policy.dataset), context.run.run_id))
-            build_index(reports, today, catalogue)
             raise PublicationError(f"{policy.dataset}: not published, {reason}; the version online is unchanged "
                                    "(rule: publish only checked files)")
         commit = publish(policy, candidate, store, producer, reports, today, republish=republish)
@@ -156,7 +155,6 @@ def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> 
         rows = int(package["x_opendata"]["rows"])
         record_publication(reports, today, Publication(policy.dataset, True, rows, str(commit.path), commit.version,
                                                        context.run.run_id))
-        index = build_index(reports, today, catalogue)
         state = "new version" if commit.changed else "unchanged, verified"
         context.log.info(f"{policy.dataset}: {rows} rows, version {commit.version} ({state})")
         return dg.MaterializeResult(metadata={
@@ -166,7 +164,7 @@ def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> 
             "path": dg.MetadataValue.path(str(commit.path)),
             "files": dg.MetadataValue.md("\n".join(f"- `{r['path']}` ({r['bytes']:,} bytes, {r['hash']})"
                                                   for r in package["resources"])),
-            "report": dg.MetadataValue.path(str(index)),
+            "report": dg.MetadataValue.path(str(index_path(reports, today))),
         })
 
     return _publish

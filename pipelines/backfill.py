@@ -18,14 +18,16 @@ ticks, not of runs launched from code or the UI.
 The runs carry no ``opendata/night`` tag, so the night's publication sensor
 ignores them: the backfill's own publication run is the only one.
 
-As in the night, one failure stops one dataset: an unreachable system is
-left out of the extraction runs, and the publication run selects only the
-datasets whose upstreams were all materialised (``pipelines.runner.plan``).
+The runs are launched as the demo launches them (``pipelines.launch``): the
+same jobs as the night, in-process, on the persistent instance. As in the
+night, one failure stops one dataset: an unreachable system is left out of
+the extraction runs, and the publication run selects only the datasets
+whose sources were all extracted. The steward page is built once, at the end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,11 +35,12 @@ import dagster as dg
 from sqlalchemy.engine import make_url
 
 from pipelines.definitions import build_definitions
-from pipelines.demo import dagster_instance, opening_notes, steward_page, unreachable_systems
+from pipelines.demo import dagster_instance, opening_notes, unreachable_systems
 from pipelines.home_lock import home_lock
-from pipelines.jobs import PUBLICATION_JOB, is_extraction
+from pipelines.launch import extraction_job_defs, launch_night, silent
 from pipelines.run_records import run_tags
-from pipelines.runner import QUIET, RANGE_END, RANGE_START, RunSummary, block_systems, dependencies, plan, record
+from pipelines.steward import steward_page
+from pipelines.summary import RunSummary
 from resources.errors import ConfigurationError
 from resources.institution import SYSTEMS, Institution, load_institution
 
@@ -76,16 +79,6 @@ def missing_sources(institution: Institution) -> list[str]:
     return missing
 
 
-def extraction_job_defs(defs: dg.Definitions) -> list[dg.JobDefinition]:
-    """The night's extraction jobs: partitioned, and selecting extraction assets only."""
-    jobs = []
-    for job in defs.get_repository_def().get_all_jobs():
-        keys = job.asset_layer.selected_asset_keys
-        if job.partitions_def is not None and keys and all(is_extraction(key) for key in keys):
-            jobs.append(job)
-    return sorted(jobs, key=lambda job: job.name)
-
-
 def years_in(job: dg.JobDefinition, first: int, last: int) -> list[str]:
     """The job's partition keys from ``first`` to ``last``; fails naming the years the job has."""
     existing = job.partitions_def.get_partition_keys()
@@ -96,23 +89,8 @@ def years_in(job: dg.JobDefinition, first: int, last: int) -> list[str]:
     return keys
 
 
-def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance, tags: dict[str, str],
-             summary: RunSummary, label: str, deps: Mapping[dg.AssetKey, frozenset[dg.AssetKey]]) -> None:
-    """One run of a job over the assets whose upstreams were materialised; a failure holds back only its own."""
-    selected = plan(job.asset_layer.selected_asset_keys, deps, summary)
-    if not selected:
-        return
-    result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET, raise_on_error=False,
-                                    asset_selection=selected)
-    record(result, selected, deps, summary, label)
-
-
-def _silent(message: str) -> None:
-    del message
-
-
 def run_backfill(institution_name: str | None, first: int, last: int,
-                 announce: Callable[[str], None] = _silent, wait: float | None = None) -> BackfillResult:
+                 announce: Callable[[str], None] = silent, wait: float | None = None) -> BackfillResult:
     """Everything ``opendata backfill`` does; errors before any run are OpenDataError with a one-line message.
 
     A system that cannot be reached, or any step that fails, holds back only
@@ -138,16 +116,8 @@ def run_backfill(institution_name: str | None, first: int, last: int,
         unavailable = unreachable_systems(institution)
         for reason in unavailable.values():
             announce(f"unreachable: {reason}; its datasets are held back")
-        assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
-        deps = dependencies(assets)
-        block_systems(assets, unavailable, result.summary)
+        result.ranges = {name: f"{keys[0]}–{keys[-1]}" for name, keys in ranges.items()}
         tags = {**run_tags(institution.id, "opendata backfill"), BACKFILL_TAG: result.tag}
-        for job in jobs:
-            keys = ranges[job.name]
-            result.ranges[job.name] = label = f"{keys[0]}–{keys[-1]}"
-            announce(f"{job.name}: partitions {label}, one run")
-            _execute(job, instance, {**tags, RANGE_START: keys[0], RANGE_END: keys[-1]}, result.summary, label, deps)
-        announce(f"{PUBLICATION_JOB}: every dataset whose sources were extracted, from every year staged")
-        _execute(defs.get_job_def(PUBLICATION_JOB), instance, tags, result.summary, "no partition", deps)
+        result.summary = launch_night(defs, instance, ranges, tags, unavailable, announce)
         result.report = steward_page(institution, result.notes)
     return result

@@ -20,7 +20,7 @@ from pipelines.policy_cli import policy as policy_group
 from resources.errors import OpenDataError
 
 if TYPE_CHECKING:  # dagster is imported only by the commands that run it
-    from pipelines.runner import RunSummary
+    from pipelines.summary import RunSummary
     from resources.institution import Institution
 
 console = Console(stderr=False)

@@ -3,7 +3,8 @@
 Everything is built for one institution, chosen by ``OPENDATA_INSTITUTION``
 (default ``demo``): its file under ``config/institutions/`` gives the sources,
 the staging and the store. Cross-cutting policy lives here, not in assets:
-the retry policy of the night's extraction, the jobs, schedules and sensors,
+the retry policy of the night's extraction, the jobs, schedules and sensors
+(the steward page built once per run among them: ``pipelines.steward``),
 and the executor, which holds the home's lock for every run
 (``pipelines.executors``, ``docs/operations.md``).
 """
@@ -11,7 +12,6 @@ and the executor, which holds the home's lock for every run
 from __future__ import annotations
 
 import os
-from functools import partial
 
 import dagster as dg
 
@@ -29,7 +29,7 @@ from pipelines.column_registry import load_registry
 from pipelines.executors import executor
 from pipelines.jobs import INSTITUTION_TAG, domain_jobs, extraction_jobs, extraction_needs, publication_job
 from pipelines.nightly import night_schedule, publication_sensor
-from quality.index_page import build_index
+from pipelines.steward import steward_page_sensor
 from resources.candidates import CandidateArea
 from resources.contracts import year_columns
 from resources.datagouv import DatagouvPublisher
@@ -69,10 +69,9 @@ def build_definitions(institution: Institution,
     policies = institution.policies_dir or POLICY_DIR
     registry = load_registry(institution.contracts_dir, policies)  # contracts, classes, policies and suites cross-checked
     catalogue, contracts = registry.catalogue, registry.contracts
-    refresh = partial(build_index, catalogue=catalogue)
     assets: list[dg.AssetsDefinition] = []
     for contract in contracts:
-        assets += extraction_assets(contract, partitions, refresh)
+        assets += extraction_assets(contract, partitions)
     identity = (institution.name, institution.siret)
     assets += anonymised_assets(catalogue, identity, str(institution.store_dir), year_columns(contracts))
     assets += published_assets(catalogue, producer(institution))
@@ -96,7 +95,8 @@ def build_definitions(institution: Institution,
         jobs=[*domain_jobs(assets, tags), *(e.job for e in extraction), publication],
         schedules=[night_schedule(e) for e in extraction],
         sensors=[publication_sensor(extraction, publication, needs), backfill_publication_sensor(publication, needs),
-                 run_failure_alert_sensor(institution.work_dir / "alerts" / "alerts.jsonl")],
+                 run_failure_alert_sensor(institution.work_dir / "alerts" / "alerts.jsonl"),
+                 steward_page_sensor(institution.reports_dir, catalogue, institution.id)],
     )
 
 

@@ -1,8 +1,14 @@
-"""``opendata demo``: build the embedded demo sources if absent, then run every asset."""
+"""``opendata demo``: build the embedded demo sources if absent, then run the night's jobs over the last years.
+
+The demo launches the jobs the schedule and the publication sensor launch
+(``pipelines.launch``): each extraction job once over the last ``--years``
+partitions, then ``publication_job``; their runs are on the persistent
+instance, so `dagster dev` shows them. The steward page is built once, at
+the end (``pipelines.steward``).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +18,12 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.engine import make_url
 
-from anonymisation.policy import POLICY_DIR, load_catalogue
 from pipelines.definitions import build_definitions
 from pipelines.home_lock import Holder, home_lock
 from pipelines.run_records import fail_killed_runs, open_instance, run_tags
-from pipelines.runner import RunSummary, materialize_all
-from quality.index_page import build_index
+from pipelines.launch import launch_night, recent_years
+from pipelines.steward import steward_page
+from pipelines.summary import RunSummary
 from resources.errors import OpenDataError
 from resources.institution import SYSTEMS, Institution, load_institution, opendata_home
 from resources.sources import SourceDatabase
@@ -95,16 +101,6 @@ def opening_notes(instance: dg.DagsterInstance, institution: Institution,
     return notes
 
 
-def steward_page(institution: Institution, notes: list[str]) -> Path | None:
-    """The day's steward page, rebuilt; a failure to write it is a note, not the end of the summary."""
-    try:
-        catalogue = load_catalogue(institution.policies_dir or POLICY_DIR)
-        return build_index(institution.reports_dir, dt.date.today(), catalogue)
-    except (OpenDataError, OSError) as exc:
-        notes.append(f"the steward page could not be rebuilt ({type(exc).__name__})")
-        return None
-
-
 def run_demo(institution_name: str | None, last_years: int, rebuild: bool, console: Console,
              wait: float | None = None) -> DemoResult:
     """Everything ``opendata demo`` does; errors before any run are OpenDataError with a one-line message.
@@ -121,12 +117,8 @@ def run_demo(institution_name: str | None, last_years: int, rebuild: bool, conso
         for reason in unavailable.values():
             console.print(f"[red]unreachable[/]: {escape(reason)}; its datasets are held back")
         defs = build_definitions(institution)
-
-        def announce(label: str, count: int) -> None:
-            console.print(f"Materialising {count} asset(s), partitions {label}")
-
         with console.status("Running the pipeline"):
-            summary = materialize_all(defs, instance, last_years, on_run=announce,
-                                      tags=run_tags(institution.id, "opendata demo"), unavailable=unavailable)
+            summary = launch_night(defs, instance, recent_years(defs, last_years), run_tags(institution.id, "opendata demo"),
+                                   unavailable, announce=console.print)
         report = steward_page(institution, notes)
     return DemoResult(institution, summary, generated, report, notes)

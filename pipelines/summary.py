@@ -1,17 +1,11 @@
-"""Materialise every asset of the definitions in-process, in dependency order.
+"""What the night's runs did, read from their results: the summary ``opendata demo`` and ``backfill`` print.
 
-A Dagster run carries one partitions definition, so assets are run in steps:
-each step is one run of one partitions definition (academic years, calendar
-years, unpartitioned) holding every asset of that definition whose upstreams
-are done or in the same run, covering a range of years in a single run
-(``BackfillPolicy.single_run``). Anonymisation, its checks and publication
-share one run, so a failed blocking check skips that dataset's publication
-there and then, and the other datasets still publish.
-
-One failure stops one dataset, as in the night (``pipelines.nightly``): a
-failed step (an unreachable system, a renamed column, a bad value, a full
-disk) holds back the assets built from it, and only those; every run after
-it selects only the assets whose upstreams were all materialised. Each asset
+The commands launch the night's own jobs (``pipelines.launch``); this module
+says which assets a run may select and records what each run did. One
+failure stops one dataset, as in the night (``pipelines.nightly``): a failed
+step (an unreachable system, a renamed column, a bad value, a full disk)
+holds back the assets built from it, and only those; every run after it
+selects only the assets whose upstreams were all materialised. Each asset
 not materialised is recorded with why: the step that failed first upstream
 (its error class, and its message only when the error is one of ours, whose
 messages never quote a value) or the blocking check that failed.
@@ -19,7 +13,8 @@ messages never quote a value) or the blocking check that failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import graphlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -28,13 +23,10 @@ from resources.errors import OpenDataError
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
+NO_PARTITION = "no partition"
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 OPEN = "open"  # the layer of published datasets: keys [domain, open, dataset]
 CHECK_FAILED = "DagsterAssetCheckFailedError"
-
-
-class RunFailed(OpenDataError):
-    """The asset graph cannot be run (a cycle)."""
 
 
 @dataclass
@@ -81,15 +73,15 @@ def dependencies(assets: Iterable[dg.AssetsDefinition]) -> dict[dg.AssetKey, fro
 
 
 def ordered(keys: Iterable[dg.AssetKey], deps: Mapping[dg.AssetKey, frozenset[dg.AssetKey]]) -> list[dg.AssetKey]:
-    """``keys`` in an order where every asset comes after its upstreams among them."""
-    pending = sorted(set(keys), key=lambda k: k.to_user_string())
+    """``keys`` in an order where every asset comes after its upstreams among them (by name within a layer)."""
+    own = set(keys)
+    sorter = graphlib.TopologicalSorter({key: deps.get(key, frozenset()) & own for key in own})
+    sorter.prepare()  # Dagster refuses a cyclic graph when the definitions load: never raised here
     out: list[dg.AssetKey] = []
-    while pending:
-        ready = [k for k in pending if not (deps.get(k, frozenset()) & set(pending))]
-        if not ready:
-            raise RunFailed("the asset graph has a cycle")
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=lambda k: k.to_user_string())
         out += ready
-        pending = [k for k in pending if k not in ready]
+        sorter.done(*ready)
     return out
 
 
@@ -184,89 +176,12 @@ def record(result: dg.ExecuteInProcessResult, selected: list[dg.AssetKey],
                                      else f"not materialised (see run {result.run_id})")
 
 
-def _runs(assets: list[dg.AssetsDefinition]) -> list[list[dg.AssetsDefinition]]:
-    """Groups of assets of one partitions definition, in an order that respects every dependency."""
-    done: set[dg.AssetKey] = set()
-    pending = list(assets)
-    own = {key for asset in assets for key in asset.keys}
-    runs = []
-    while pending:
-        progressed = False
-        for partitions_def in _distinct(a.partitions_def for a in pending):
-            group: list[dg.AssetsDefinition] = []
-            keys: set[dg.AssetKey] = set()
-            changed = True
-            while changed:
-                changed = False
-                for asset in pending:
-                    if asset in group or asset.partitions_def is not partitions_def:
-                        continue
-                    if all(d in done or d in keys or d not in own for d in asset.dependency_keys):
-                        group.append(asset)
-                        keys |= set(asset.keys)
-                        changed = True
-            if group:
-                runs.append(group)
-                done |= keys
-                pending = [a for a in pending if a not in group]
-                progressed = True
-        if not progressed:
-            raise RunFailed("the asset graph has a cycle")
-    return runs
-
-
-def _distinct(items) -> list:
-    seen: list = []
-    for item in items:
-        if not any(item is s for s in seen):
-            seen.append(item)
-    return seen
-
-
 def block_systems(assets: Iterable[dg.AssetsDefinition], unavailable: Mapping[str, str], summary: RunSummary) -> None:
     """Hold back the extraction of every system that cannot be reached, with the reason found before any run."""
     for asset in assets:
         for key in asset.keys:
             if len(key.path) == 3 and key.path[1] == "extracted" and key.path[0] in unavailable:
                 summary.blocked[key.to_user_string()] = unavailable[key.path[0]]
-
-
-def materialize_all(
-    defs: dg.Definitions,
-    instance: dg.DagsterInstance,
-    last_years: int,
-    on_run: Callable[[str, int], None] | None = None,
-    tags: Mapping[str, str] | None = None,
-    unavailable: Mapping[str, str] | None = None,
-) -> RunSummary:
-    """Run every asset, the partitioned ones over their last ``last_years`` keys; never stops at a failure.
-
-    ``unavailable`` maps a system found unreachable to the reason: its
-    extraction is not attempted, and what is built from it is held back.
-    """
-    assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
-    checks = list(defs.asset_checks or [])
-    deps = dependencies(assets)
-    summary = RunSummary()
-    block_systems(assets, unavailable or {}, summary)
-    for group in _runs(assets):
-        range_tags, label = _range_tags(group[0].partitions_def, last_years)
-        selected = plan([key for asset in group for key in asset.keys], deps, summary)
-        if not selected:
-            continue
-        if on_run:
-            on_run(label, len(selected))
-        result = dg.materialize(
-            [*assets, *checks],
-            instance=instance,
-            resources=defs.resources,
-            selection=dg.AssetSelection.assets(*selected),
-            tags={**(tags or {}), **range_tags},
-            run_config=QUIET,
-            raise_on_error=False,
-        )
-        record(result, selected, deps, summary, label)
-    return summary
 
 
 def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary, label: str) -> None:
@@ -287,11 +202,5 @@ def _collect(result: dg.ExecuteInProcessResult, summary: RunSummary, label: str)
         if row_count is None:  # a push to data.gouv.fr: no table of its own
             continue
         summary.rows[key] = summary.rows.get(key, 0) + row_count.value
-        summary.partitions[key] = label
-
-
-def _range_tags(partitions_def: dg.PartitionsDefinition | None, last_years: int) -> tuple[dict[str, str], str]:
-    if partitions_def is None:
-        return {}, "no partition"
-    keys = partitions_def.get_partition_keys()[-last_years:]
-    return {RANGE_START: keys[0], RANGE_END: keys[-1]}, f"{keys[0]}–{keys[-1]}"
+        # A run of an extraction job covers its reference tables too: they have no partition of their own.
+        summary.partitions[key] = label if mat.partition is not None else NO_PARTITION

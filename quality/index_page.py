@@ -1,8 +1,9 @@
 """The steward's morning page: every dataset, its checks, its anonymisation report, whether it went online.
 
 ``<reports>/<day>/index.html``, plain HTML with inline SVG charts (no script,
-nothing fetched), rebuilt after every check and publication so it is always
-current; ``<reports>/index.html`` points to the latest day. It shows counts,
+nothing fetched), built from the day's ledger once per run, when the run is
+over (``pipelines.steward``); ``<reports>/index.html`` points to the latest
+day. Assets and checks link to it (``index_path``) and never build it. It shows counts,
 column names and rules, never a value.
 """
 
@@ -38,6 +39,11 @@ def e(text: object) -> str:
     return html.escape(str(text))
 
 
+def index_path(reports: Path, day: dt.date) -> Path:
+    """Where the day's page is (built at the end of the run)."""
+    return reports / day.isoformat() / "index.html"
+
+
 def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Path:
     """Write the day's index page (and the top-level pointer to it); returns its path."""
     day_folder = reports / day.isoformat()
@@ -51,7 +57,7 @@ def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Pa
     page = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Qualité des données ouvertes — {day}</title>"
             f"<meta name='robots' content='noindex'><style>{STYLE}</style></head><body>"
             f"<h1>Qualité et publication des données ouvertes — {day:%d/%m/%Y}</h1>{gx_link}{''.join(sections)}</body></html>")
-    path = day_folder / "index.html"
+    path = index_path(reports, day)
     with locked(day_folder):
         write_text_atomic(path, page)
     write_text_atomic(reports / "index.html",

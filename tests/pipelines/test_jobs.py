@@ -30,6 +30,7 @@ from pipelines.definitions import EXTRACTION_RETRY_POLICY, build_definitions
 from pipelines.demo import ensure_demo_sources
 from pipelines.jobs import INSTITUTION_TAG, is_extraction
 from pipelines.nightly import NIGHT_TAG, PUBLICATION_SENSOR, WILL_RETRY_TAG
+from pipelines.steward import STEWARD_SENSOR
 from pipelines.synthetic.generate import generate
 from resources.institution import load_institution
 
@@ -62,7 +63,7 @@ def test_definitions_hold_every_job_schedule_and_sensor(defs: dg.Definitions) ->
     jobs = {job.name: job for job in repo.get_all_jobs() if not job.name.startswith("__")}
     assert set(jobs) == {"hr_job", "finance_job", "students_job", "reference_job", "publication_job", *EXTRACTION_JOBS}
     assert {s.name for s in repo.schedule_defs} == {f"{name}_schedule" for name in EXTRACTION_JOBS}
-    assert {s.name for s in repo.sensor_defs} == {PUBLICATION_SENSOR, BACKFILL_SENSOR, ALERT_SENSOR}
+    assert {s.name for s in repo.sensor_defs} == {PUBLICATION_SENSOR, BACKFILL_SENSOR, ALERT_SENSOR, STEWARD_SENSOR}
     calendar = {name: job.partitions_def.cron_schedule if job.partitions_def else None for name, job in jobs.items()}
     assert calendar == {"hr_job": "0 0 1 1 *", "finance_job": "0 0 1 1 *", "calendar_year_extraction_job": "0 0 1 1 *",
                         "students_job": "0 0 1 9 *", "academic_year_extraction_job": "0 0 1 9 *",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +19,7 @@ import yaml
 
 from assets.extracted import extraction_assets
 from assets.partitions import YearPartitions
-from quality.index_page import build_index
+from pipelines.steward import build_steward_page
 from quality.ledger import source_notices
 from resources.candidates import CandidateArea
 from resources.contracts import load_contract
@@ -127,8 +126,7 @@ def test_a_real_run_keeps_the_value_out_of_console_logs_and_dagster_storage(tmp_
     url, contracts = _dagster_source(tmp_path)
     contract = load_contract(contracts, "students")
     reports = tmp_path / "reports"
-    refresh = partial(build_index, catalogue={})
-    assets = extraction_assets(contract, YearPartitions(2022), refresh)
+    assets = extraction_assets(contract, YearPartitions(2022))
     resources = {
         "students_db": _db(url),
         "staging": StagingArea(root=str(tmp_path / "staging")),
@@ -169,7 +167,7 @@ def test_a_real_run_keeps_the_value_out_of_console_logs_and_dagster_storage(tmp_
     notices = source_notices(reports, dt.date.today())
     assert notices["students.inscriptions"].new_columns == ["nir_agent"]
     assert notices["students.inscriptions"].outside_range == 1
-    page = (reports / dt.date.today().isoformat() / "index.html").read_text(encoding="utf-8")
+    page = build_steward_page(reports, {}).read_text(encoding="utf-8")  # built once the runs are over
     assert "nir_agent" in page and "Écarts des sources au contrat" in page
     staged = pq.read_table(resources["staging"].latest("students", "inscriptions", "2023"))
     assert "nir_agent" not in staged.column_names and staged.num_rows == 4  # id 8 moved to 2090

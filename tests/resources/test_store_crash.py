@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 
 from assets.anonymised import _previous
+from anonymisation.policy import load_catalogue
 from pipelines.definitions import build_definitions
+from pipelines.steward import build_steward_page
 from resources.candidates import CandidateArea
 from resources.crashpoints import CRASH_EXIT, WRITE_POINTS
 from resources.institution import load_institution
@@ -108,7 +110,7 @@ def test_one_digit_changed_in_latest_is_restored_reported_and_never_certified(
     assert verify(store / "latest") == [] and verify(store / TODAY.isoformat()) == []
     incidents = json.loads((home / "demo" / "reports" / TODAY.isoformat() / "incidents" / f"{DATASET}.json").read_text())
     assert [(i["folder"], i["file"]) for i in incidents] == [("latest", csv.name)]
-    page = (home / "demo" / "reports" / TODAY.isoformat() / "index.html").read_text(encoding="utf-8")
+    page = build_steward_page(home / "demo" / "reports", load_catalogue()).read_text(encoding="utf-8")  # once the run is over
     assert "Incidents d'intégrité" in page and f"latest/{csv.name}" in page
     alerts = [json.loads(x) for x in (home / "demo" / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [a["tags"]["dataset"] for a in alerts if a["error_class"] == "IntegrityIncident"] == [DATASET]
