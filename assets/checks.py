@@ -20,6 +20,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import audit
 from assets.audit import audit_inputs
@@ -143,7 +144,8 @@ def related(policy: Policy, catalogue: dict[str, Policy]) -> list[Policy]:
 
 
 def needs_secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> bool:
-    return policy.kind == "aggregate" or bool(declared(policy, catalogue))
+    """Whether the dataset's kind is audited, or it declares a relation with another dataset."""
+    return kind_of(policy.kind).audited or bool(declared(policy, catalogue))
 
 
 def secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetChecksDefinition:
