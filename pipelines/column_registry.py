@@ -3,7 +3,7 @@
 A source column's class and guard role are written once, in its contract
 (``resources/contracts.py``). What a column is used for is checked against
 what reads it:
-- every column a reviewed policy reads (its sources, contributor, opposition
+- every column a reviewed policy reads (its sources, those its kind's section names, opposition
   list) is in the contract, with ``policy`` in its ``use``;
 - ``check`` is in a column's ``use`` exactly when its source suite
   (``quality/suites/source/<system>.yaml``, key rules included) reads it;
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anonymisation.dictionary import Dictionary, default_contracts, from_contracts
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import POLICY_DIR, Policy, PolicyError, load_catalogue
 from quality.source_suites import SOURCE_DIR, source_rules, source_suite
 from quality.suite import SuiteError
@@ -65,9 +66,12 @@ def _where(contract: SystemContract, table: str, column: str | None = None) -> s
 
 
 def policy_reads(policy: Policy) -> list[tuple[str, str]]:
-    """``(system.table, column)`` of every source column a policy names (builder-made ``_`` columns aside)."""
+    """``(system.table, column)`` of every source column a policy names (builder-made ``_`` columns aside).
+
+    Its columns' sources, those its kind's section names (``anonymisation.kinds``), its opposition list's key.
+    """
     systems = {i.split(".")[1]: i.split(".")[0] for i in policy.inputs}
-    sources = [c.source for c in policy.columns if c.source] + [policy.settings.get("contributor")]
+    sources = [c.source for c in policy.columns if c.source] + kind_of(policy.kind).section_sources(policy)
     reads = []
     for source in filter(None, sources):
         table, _, column = source.partition(".")

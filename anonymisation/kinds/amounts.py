@@ -69,6 +69,7 @@ def splits_by_year(policy: Policy) -> bool:
 
 KIND = Kind(
     name="amounts", summary="protected amounts (sums)", build=build,
-    settings=frozenset({"contributor", "min_contributors", "dominance", "margins"}), check_shape=check_shape,
+    settings=frozenset({"contributor", "min_contributors", "dominance", "margins"}),
+    sources=frozenset({"contributor"}), check_shape=check_shape,
     suite_rules=suite_rules, protects_cells=True, splits_by_year=splits_by_year,
 )

@@ -76,6 +76,8 @@ class Kind:
 
     - ``name``: the word a policy writes in ``kind:``, and the name of its section;
     - ``settings``: the keys its section accepts (``renamed`` is always accepted);
+    - ``sources``: those of its keys that name a source column (``table.column``)
+      its build step reads, extracted for it like the columns' sources;
     - ``check_shape``: raises ``PolicyError`` when the policy's columns do not
       make a dataset of this kind (run by the loader, after the legal rules);
     - ``build``: the dataset from the treated columns (protection included);
@@ -95,12 +97,17 @@ class Kind:
     summary: str
     build: Callable[[Built], pd.DataFrame] = as_rows
     settings: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
     check_shape: Callable[[Policy], None] = no_shape_rule
     suite_rules: Callable[[Policy], list[SuiteRule]] = no_suite_rule
     audit_view: Callable[[Policy, pd.DataFrame], PublishedTable | None] = not_audited
     protects_cells: bool = False
     audited: bool = False
     splits_by_year: Callable[[Policy], bool] = never
+
+    def section_sources(self, policy: Policy) -> list[str]:
+        """The source columns (``table.column``) the policy's section names, such as the amounts' contributor."""
+        return [str(policy.settings[key]) for key in sorted(self.sources) if policy.settings.get(key)]
 
     def check_settings(self, policy: Policy) -> None:
         """Refuse a key of the kind's section that the kind does not read (a typo would silently do nothing)."""

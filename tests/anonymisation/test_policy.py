@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from anonymisation.dictionary import load_dictionary
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import POLICY_DIR, PolicyError, content_hash, load_catalogue, load_policy
 from resources.contracts import load_contract
 from resources.institution import SYSTEMS, config_dir
@@ -39,7 +40,7 @@ def test_every_policy_source_is_extracted() -> None:
     contracts = {s: load_contract(config_dir() / "contracts" / "default", s) for s in SYSTEMS}
     for policy in load_catalogue().values():
         systems = {i.split(".")[1]: i.split(".")[0] for i in policy.inputs}
-        sources = [c.source for c in policy.columns if c.source] + [policy.settings.get("contributor")]
+        sources = [c.source for c in policy.columns if c.source] + kind_of(policy.kind).section_sources(policy)
         for source in filter(None, sources):
             table, column = source.split(".")
             if column.startswith("_"):
