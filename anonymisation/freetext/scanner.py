@@ -127,11 +127,13 @@ class _Draft:
     allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
     kept: list[Finding] = field(default_factory=list)     # public names kept for review
     candidates: list[bool] = field(default_factory=list)
+    firms: set[int] = field(default_factory=set)  # candidates that start a firm's name (see _draft)
     withheld: bool = False  # too long, or the NER failed on it: the whole text is withheld
 
     def needs_ner(self) -> bool:
         """True when a name candidate lies outside every redaction: only then can the NER add one."""
-        return any(c and not _overlaps(w.start, w.end, self.taken) for c, w in zip(self.candidates, self.words))
+        return any(c and k not in self.firms and not _overlaps(w.start, w.end, self.taken)
+                   for k, (c, w) in enumerate(zip(self.candidates, self.words)))
 
 
 class FreeTextScanner:
@@ -245,6 +247,11 @@ class FreeTextScanner:
             draft.candidates = [c and not shaped.blocked(k) and k not in in_public and not eponym_before(shaped, k)
                                 and not _overlaps(words[k].start, words[k].end, draft.allowed) for k, c in
                                 enumerate(name_candidates(text, words, self._lexicon, self._deny.words))]
+            # A candidate that, grown into the name it starts, touches a legal form or a firm word ("SARL
+            # Boulanger et Fils", "Transports Blanc SA") names a firm: _add_person drops an NER span holding
+            # only it as a company, so it alone does not send the text to the NER.
+            draft.firms = {k for k, c in enumerate(draft.candidates)
+                           if c and _company(shaped, *_extend(shaped, k, k + 1))}
         return draft
 
     @staticmethod
