@@ -14,7 +14,7 @@ import pandas as pd
 
 from anonymisation.evolution import comparable
 from anonymisation.kinds.base import Built, Kind, SuiteRule
-from anonymisation.kinds.cells import dimensions, margins, require, treated, with_labels, withheld
+from anonymisation.kinds.cells import count_floor, dimensions, margins, protected, require, treated
 from anonymisation.policy_model import Policy
 from anonymisation.sdc import PublishedTable, protect_counts
 
@@ -46,17 +46,13 @@ def build(built: Built) -> pd.DataFrame:
         homogeneous=homogeneous, margins=margins(policy),
         previous=comparable(built.context.previous, policy),  # the version online, its renamed columns under today's names
     )
-    built.report.withheld = withheld(sdc)
-    built.report.notes += list(sdc.notes)
-    return with_labels(published, out, policy, dims)
+    return protected(built, published, sdc, dims)
 
 
 def suite_rules(policy: Policy) -> list[SuiteRule]:
     """No count published under the threshold."""
     low = threshold(policy)
-    return [SuiteRule("ExpectColumnValuesToBeBetween", {"column": c.name, "min_value": low},
-                      f"Aucun effectif publié sous le seuil de {low} (secret statistique).")
-            for c in treated(policy, "count")]
+    return count_floor(policy, low, f"Aucun effectif publié sous le seuil de {low} (secret statistique).")
 
 
 def audit_view(policy: Policy, frame: pd.DataFrame) -> PublishedTable:

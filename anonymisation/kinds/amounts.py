@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from anonymisation.kinds.base import Built, Kind, SuiteRule
-from anonymisation.kinds.cells import dimensions, margins, require, treated, with_labels, withheld
+from anonymisation.kinds.cells import count_floor, dimensions, margins, protected, require, treated
 from anonymisation.policy_model import Policy
 from anonymisation.sdc import protect_amounts
 
@@ -49,17 +49,13 @@ def build(built: Built) -> pd.DataFrame:
         totals = rows.groupby(dims, dropna=False)[column.name].sum().reset_index()
         published = published.merge(totals, on=dims, how="left")
         published.loc[hidden.to_numpy(), column.name] = pd.NA
-    built.report.withheld = withheld(sdc)
-    built.report.notes += list(sdc.notes)
-    return with_labels(published, out, policy, dims)
+    return protected(built, published, sdc, dims)
 
 
 def suite_rules(policy: Policy) -> list[SuiteRule]:
     """No amount published with fewer contributors than the minimum."""
     low = minimum(policy)
-    return [SuiteRule("ExpectColumnValuesToBeBetween", {"column": c.name, "min_value": low},
-                      f"Aucun montant publié avec moins de {low} contributeurs (secret des affaires).")
-            for c in treated(policy, "count")]
+    return count_floor(policy, low, f"Aucun montant publié avec moins de {low} contributeurs (secret des affaires).")
 
 
 def splits_by_year(policy: Policy) -> bool:

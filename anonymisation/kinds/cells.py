@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from anonymisation.kinds.base import Built, SuiteRule
 from anonymisation.policy_model import Column, Policy, PolicyError
 from anonymisation.sdc import SuppressionReport
 
@@ -33,6 +34,19 @@ def with_labels(published: pd.DataFrame, out: pd.DataFrame, policy: Policy, dims
     labels = [c.name for c in policy.by_role("label")]
     table = out.groupby(dims, dropna=False)[labels].first().reset_index() if labels else out[dims].drop_duplicates()
     return published.merge(table, on=dims, how="left")
+
+
+def protected(built: Built, published: pd.DataFrame, sdc: SuppressionReport, dims: list[str]) -> pd.DataFrame:
+    """The protected cells with their labels; the report records what was withheld, and why."""
+    built.report.withheld = withheld(sdc)
+    built.report.notes += list(sdc.notes)
+    return with_labels(published, built.out, built.policy, dims)
+
+
+def count_floor(policy: Policy, low: int, sentence: str) -> list[SuiteRule]:
+    """The open-suite rule that no published count is under ``low``."""
+    return [SuiteRule("ExpectColumnValuesToBeBetween", {"column": c.name, "min_value": low}, sentence)
+            for c in treated(policy, "count")]
 
 
 def withheld(sdc: SuppressionReport) -> dict[str, int]:

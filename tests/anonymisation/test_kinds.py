@@ -20,12 +20,13 @@ from anonymisation.dictionary import load_dictionary
 from anonymisation.kinds.base import Built, Kind, SuiteRule
 from anonymisation.kinds.cells import require
 from anonymisation.kinds.registry import KINDS, kind_of
-from anonymisation.policy import POLICY_DIR, PolicyError, content_hash, load_policy
+from anonymisation.policy import POLICY_DIR, PolicyError, load_policy
 from anonymisation.policy_model import Policy
 from anonymisation.sdc import PublishedTable
 from assets.audit import audit_inputs
 from assets.checks import needs_secrecy_check
 from quality.open_suites import Expectations, open_suite
+from tests.anonymisation.test_policy import _variant
 
 FAKE = "liste_plafonnee"
 
@@ -59,15 +60,6 @@ FAKE_KIND = Kind(name=FAKE, summary="liste plafonnée (test)", build=_build, set
 def fake_kind(monkeypatch: pytest.MonkeyPatch) -> Kind:
     monkeypatch.setitem(KINDS, FAKE, FAKE_KIND)
     return FAKE_KIND
-
-
-def _variant(tmp_path: Path, dataset: str, mutate) -> Path:
-    raw = yaml.safe_load((POLICY_DIR / f"{dataset}.yaml").read_text(encoding="utf-8"))
-    mutate(raw)
-    raw["review"]["hash"] = content_hash(raw)
-    path = tmp_path / f"{dataset}.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def _as_fake(raw: dict, section: dict | None = None) -> None:
