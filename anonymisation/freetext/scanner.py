@@ -13,10 +13,10 @@ Three detectors, each with its reason:
 
 Speed: each distinct text is scanned once and the result copied to every
 row holding it; the NER runs in batches, and only on texts holding a name
-candidate that the patterns and the deny-list have not already redacted
-(see ``names.py``: skipping the others provably changes nothing),
-optionally in several processes. Findings carry entity, row and offsets,
-never the text.
+candidate that the patterns, the deny-list and the person rules have not
+already redacted or explained (see ``names.py``), and there only on the
+words around those candidates (``draft.py``), optionally in several
+processes. Findings carry entity, row and offsets, never the text.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -37,6 +37,7 @@ from anonymisation.freetext.addresses import (
     find_birth_dates,
     may_hold_address,
 )
+from anonymisation.freetext.draft import Draft, Finding, overlaps, subtract
 from anonymisation.freetext.names import (
     PLACE_WORDS,
     DenyList,
@@ -45,7 +46,7 @@ from anonymisation.freetext.names import (
     is_civility,
     name_candidates,
 )
-from anonymisation.freetext.normalise import Token, tokens
+from anonymisation.freetext.normalise import tokens
 from anonymisation.freetext.person_rules import (
     PersonSpan,
     _company,
@@ -64,18 +65,6 @@ WITHHELD = "TEXTE_RETIRE"
 MAX_TEXT_CHARS = 100_000
 # Below this many texts a second process costs more (fork, result transfer) than it saves.
 _MIN_TEXTS_PER_WORKER = 512
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One redaction (or one public name kept for review) in one cell: never the text itself."""
-
-    entity: str
-    row: int
-    start: int
-    end: int
-    source: str
-    kept_public_name: bool = False
 
 
 @dataclass
@@ -100,40 +89,6 @@ def _is_missing(value: object) -> bool:
     if value is None or type(value).__name__ in {"NAType", "NaTType"}:
         return True
     return isinstance(value, float) and math.isnan(value)
-
-
-def _overlaps(start: int, end: int, spans: Iterable[Finding]) -> bool:
-    return any(start < s.end and s.start < end for s in spans)
-
-
-def _subtract(start: int, end: int, taken: Sequence[Finding]) -> list[tuple[int, int]]:
-    """The parts of [start, end) that no taken span covers."""
-    parts = [(start, end)]
-    for span in taken:
-        parts = [piece for a, b in parts
-                 for piece in ((a, min(b, span.start)), (max(a, span.end), b)) if piece[0] < piece[1]]
-    return parts
-
-
-@dataclass
-class _Draft:
-    """One distinct text between the cheap detectors and the NER."""
-
-    text: str
-    words: list[Token]
-    public: list[tuple[int, int]]
-    shaped: _Words | None = None  # the words as the person rules read them, read again for the NER's spans
-    taken: list[Finding] = field(default_factory=list)    # redactions so far: later detectors never overlap them
-    allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
-    kept: list[Finding] = field(default_factory=list)     # public names kept for review
-    candidates: list[bool] = field(default_factory=list)
-    firms: set[int] = field(default_factory=set)  # candidates that start a firm's name (see _draft)
-    withheld: bool = False  # too long, or the NER failed on it: the whole text is withheld
-
-    def needs_ner(self) -> bool:
-        """True when a name candidate lies outside every redaction: only then can the NER add one."""
-        return any(c and k not in self.firms and not _overlaps(w.start, w.end, self.taken)
-                   for k, (c, w) in enumerate(zip(self.candidates, self.words)))
 
 
 class FreeTextScanner:
@@ -175,12 +130,14 @@ class FreeTextScanner:
                 raise TypeError(f"row {row}: expected text or a missing value, got {type(value).__name__}")
         drafts = [self._draft(text) for text in index]
         ner = [d for d in drafts if self._use_ner and not d.withheld and (d.needs_ner() or not self._ner_skip)]
-        for draft, spans in zip(ner, self._person_spans([d.text for d in ner]), strict=True):
+        # The NER reads only the words around the candidates it is run for (the whole text with ner_skip off).
+        pieces = [(d, a, b) for d in ner for a, b in (d.ner_windows() if self._ner_skip else [(0, len(d.text))])]
+        for (draft, a, _), spans in zip(pieces, self._person_spans([d.text[a:b] for d, a, b in pieces]), strict=True):
             if spans is None:
-                draft.withheld = True
+                draft.withheld = True  # a text the NER could not read in full is withheld whole
                 continue
             for start, end in spans:
-                self._add_person(draft, start, end)
+                self._add_person(draft, start + a, end + a)
         per_text = [self._render(d) for d in drafts]
         out_texts: list[str | None] = []
         findings: list[Finding] = []
@@ -205,10 +162,10 @@ class FreeTextScanner:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return [spans for part in pool.map(_spans_or_none, chunks) for spans in part]
 
-    def _draft(self, text: str) -> _Draft:
+    def _draft(self, text: str) -> Draft:
         """Patterns, addresses, deny-list and person rules on one distinct text, and its name candidates."""
         words = tokens(text)
-        draft = _Draft(text, words, self._public.find(words))
+        draft = Draft(text, words, self._public.find(words))
         if len(text) > MAX_TEXT_CHARS:
             draft.withheld = True
             return draft
@@ -221,11 +178,11 @@ class FreeTextScanner:
             draft.allowed += [Finding(ADRESSE, 0, start, end, "public") for start, end in public]
             for entity, spans in ((ADRESSE, personal), (DATE_NAISSANCE, find_birth_dates(text))):
                 for start, end in spans:
-                    if not _overlaps(start, end, draft.taken + draft.allowed):
+                    if not overlaps(start, end, draft.taken + draft.allowed):
                         draft.taken.append(Finding(entity, 0, start, end, "pattern"))
         for i, j in self._deny.find(text, words):
             start, end = words[i].start, words[j - 1].end
-            if _overlaps(start, end, draft.taken + draft.allowed):
+            if overlaps(start, end, draft.taken + draft.allowed):
                 continue
             if any(p <= i and j <= q and after_place_word(words, p) for p, q in draft.public):
                 draft.kept.append(Finding(PERSONNE, 0, start, end, "deny_list", kept_public_name=True))
@@ -245,7 +202,7 @@ class FreeTextScanner:
             # A word right after a place, prize or grant word, or inside the institution's address or a
             # SIRET left in place, is dropped from any NER span too.
             draft.candidates = [c and not shaped.blocked(k) and k not in in_public and not eponym_before(shaped, k)
-                                and not _overlaps(words[k].start, words[k].end, draft.allowed) for k, c in
+                                and not overlaps(words[k].start, words[k].end, draft.allowed) for k, c in
                                 enumerate(name_candidates(text, words, self._lexicon, self._deny.words))]
             # A candidate that, grown into the name it starts, touches a legal form or a firm word ("SARL
             # Boulanger et Fils", "Transports Blanc SA") names a firm: _add_person drops an NER span holding
@@ -255,19 +212,19 @@ class FreeTextScanner:
         return draft
 
     @staticmethod
-    def _add_rule_person(draft: _Draft, first: int, last: int) -> None:
+    def _add_rule_person(draft: Draft, first: int, last: int) -> None:
         """A name found by the person rules: redacted, unless it is (inside) a public name."""
         words = draft.words
         if any(p <= first and last <= q for p, q in draft.public):
             draft.kept.append(Finding(PERSONNE, 0, words[first].start, words[last - 1].end, "rules",
                                       kept_public_name=True))
             return
-        for a, b in _subtract(words[first].start, words[last - 1].end, draft.taken + draft.allowed):
+        for a, b in subtract(words[first].start, words[last - 1].end, draft.taken + draft.allowed):
             if any(c.isalpha() for c in draft.text[a:b]):
                 draft.taken.append(Finding(PERSONNE, 0, a, b, "rules"))
 
     @staticmethod
-    def _render(draft: _Draft) -> tuple[str, list[Finding]]:
+    def _render(draft: Draft) -> tuple[str, list[Finding]]:
         """The redacted text and its findings (row 0: the caller sets the row)."""
         if draft.withheld:
             return f"[{WITHHELD}]", [Finding(WITHHELD, 0, 0, len(draft.text), "withheld")]
@@ -275,7 +232,7 @@ class FreeTextScanner:
         unique_kept: dict[tuple[int, int], Finding] = {}
         for f in draft.kept:  # the deny-list's finding first, then the NER's for the same name
             unique_kept.setdefault((f.start, f.end), f)
-        kept = [f for f in unique_kept.values() if not _overlaps(f.start, f.end, redactions)]
+        kept = [f for f in unique_kept.values() if not overlaps(f.start, f.end, redactions)]
         pieces, cursor = [], 0
         for f in redactions:
             pieces += [draft.text[cursor:f.start], f"[{f.entity}]"]
@@ -283,7 +240,7 @@ class FreeTextScanner:
         pieces.append(draft.text[cursor:])
         return "".join(pieces), sorted(redactions + kept, key=lambda f: f.start)
 
-    def _add_person(self, draft: _Draft, start: int, end: int) -> None:
+    def _add_person(self, draft: Draft, start: int, end: int) -> None:
         """Turn one NER PERSON span into redactions, a kept public name, or nothing (see names.py)."""
         text, words, candidates = draft.text, draft.words, draft.candidates
         inside = [k for k, w in enumerate(words) if w.start < end and start < w.end]
@@ -305,7 +262,7 @@ class FreeTextScanner:
             return  # "Dupuis Frères", "résidence Albert Camus": a firm or an eponym, not a person
         if any(p <= first and last <= q for p, q in draft.public):
             return
-        for a, b in _subtract(words[first].start, words[last - 1].end, draft.taken + draft.allowed):
+        for a, b in subtract(words[first].start, words[last - 1].end, draft.taken + draft.allowed):
             names = [k for k in range(first, last) if a <= words[k].start and words[k].end <= b]
             if names and any(candidates[k] or k not in in_public for k in names):
                 draft.taken.append(Finding(PERSONNE, 0, words[names[0]].start, words[names[-1]].end, "ner"))

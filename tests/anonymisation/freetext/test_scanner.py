@@ -128,6 +128,20 @@ def test_ner_skip_changes_nothing(public_names: list[str], generator_texts: list
     assert skipping.findings == everything.findings
 
 
+def test_the_ner_reads_the_words_around_a_candidate(public_names: list[str]) -> None:
+    """In a long text, the NER reads a window around the one name no rule explains, with the same result."""
+    before = ("Le conseil de perfectionnement a examiné les maquettes des parcours de la mention "
+              "et leurs volumes horaires")
+    after = "puis a validé les modalités de contrôle des connaissances pour la prochaine rentrée universitaire"
+    text = f"{before}, avec l'appui de Piquet, {after}."
+    windowed = FreeTextScanner((), public_names)
+    draft = windowed._draft(text)
+    [(start, end)] = draft.ner_windows()
+    assert 0 < start < text.index("Piquet") < end < len(text)
+    whole = FreeTextScanner((), public_names, ner_skip=False).scan([text])
+    assert windowed.scan([text]).texts == whole.texts == [f"{before}, avec l'appui de [PERSONNE], {after}."]
+
+
 def test_workers_give_the_same_result(scanner: FreeTextScanner, public_names: list[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scanner_module, "_MIN_TEXTS_PER_WORKER", 1)
