@@ -58,13 +58,8 @@ class Draft:
     allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
     kept: list[Finding] = field(default_factory=list)     # public names kept for review
     candidates: list[bool] = field(default_factory=list)
-    firms: set[int] = field(default_factory=set)  # candidates that start a firm's name (see _draft)
+    unexplained: list[int] = field(default_factory=list)  # the candidates the NER is run for (see scanner)
     withheld: bool = False  # too long, or the NER failed on it: the whole text is withheld
-
-    def _unexplained(self) -> list[int]:
-        """Candidates outside every redaction that name no firm: the words the NER is run for."""
-        return [k for k, (c, w) in enumerate(zip(self.candidates, self.words))
-                if c and k not in self.firms and not overlaps(w.start, w.end, self.taken)]
 
     def ner_windows(self) -> list[tuple[int, int]]:
         """Character ranges of the text around its unexplained candidates, NER_WINDOW_WORDS words each side.
@@ -76,7 +71,7 @@ class Draft:
         """
         out: list[tuple[int, int]] = []
         last = len(self.words) - 1
-        for k in self._unexplained():
+        for k in self.unexplained:
             first, end = k - NER_WINDOW_WORDS, k + NER_WINDOW_WORDS
             a = self.words[first].start if first > 0 else 0
             b = self.words[end].end if end < last else len(self.text)
@@ -88,4 +83,4 @@ class Draft:
 
     def needs_ner(self) -> bool:
         """True when a name candidate lies outside every redaction and names no firm: only then can the NER add one."""
-        return bool(self._unexplained())
+        return bool(self.unexplained)

@@ -204,11 +204,12 @@ class FreeTextScanner:
             draft.candidates = [c and not shaped.blocked(k) and k not in in_public and not eponym_before(shaped, k)
                                 and not overlaps(words[k].start, words[k].end, draft.allowed) for k, c in
                                 enumerate(name_candidates(text, words, self._lexicon, self._deny.words))]
-            # A candidate that, grown into the name it starts, touches a legal form or a firm word ("SARL
-            # Boulanger et Fils", "Transports Blanc SA") names a firm: _add_person drops an NER span holding
-            # only it as a company, so it alone does not send the text to the NER.
-            draft.firms = {k for k, c in enumerate(draft.candidates)
-                           if c and _company(shaped, *_extend(shaped, k, k + 1))}
+            # The NER is run for the candidates outside every redaction, except one that, grown into the
+            # name it starts, touches a legal form or a firm word ("SARL Boulanger et Fils", "Transports
+            # Blanc SA"): it names a firm, and _add_person drops an NER span holding only it as a company.
+            draft.unexplained = [k for k, c in enumerate(draft.candidates)
+                                 if c and not overlaps(words[k].start, words[k].end, draft.taken)
+                                 and not _company(shaped, *_extend(shaped, k, k + 1))]
         return draft
 
     @staticmethod
