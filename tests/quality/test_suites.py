@@ -8,6 +8,7 @@ import dataclasses
 import pyarrow as pa
 import pytest
 
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import POLICY_DIR, Policy, load_catalogue
 from quality.open_suites import PLANNED_YEARS, PUBLISHED, SECRET, Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
@@ -286,11 +287,11 @@ def test_open_suite_builds_from_its_policy(catalogue, dataset: str) -> None:
 def test_year_columns_lie_in_the_institutions_history(catalogue, dataset: str) -> None:
     policy = catalogue[dataset]
     suite = open_suite(policy, EXPECT)
+    years = {c.name for c in policy.columns if c.type == "year"}
     bounds = {r.kwargs["column"]: (r.kwargs["min_value"], r.kwargs["max_value"])
-              for r in _rules(suite, "ExpectColumnValuesToBeBetween") if "max_value" in r.kwargs}
+              for r in _rules(suite, "ExpectColumnValuesToBeBetween") if r.kwargs["column"] in years}
     own = year_column(policy)
-    expected = {c.name: (2018, 2024) if c.name == own else (1900, 2024 + PLANNED_YEARS)
-                for c in policy.columns if c.type == "year"}
+    expected = {name: (2018, 2024) if name == own else (1900, 2024 + PLANNED_YEARS) for name in years}
     assert bounds == expected
 
 
@@ -317,7 +318,7 @@ def test_secrecy_rules_follow_the_status_column(catalogue, dataset: str) -> None
             expected.add(("ExpectColumnValuesToBeNull", m, f'`{status}` == "{SECRET}"'))
             expected.add(("ExpectColumnValuesToNotBeNull", m, f'`{status}` == "{PUBLISHED}"'))
     assert conditioned == expected
-    assert bool(status) == (policy.kind in ("aggregate", "amounts"))
+    assert bool(status) == kind_of(policy.kind).protects_cells
 
 
 @pytest.mark.parametrize(
@@ -343,8 +344,9 @@ def test_the_reviewed_threshold_is_the_one_checked(catalogue, dataset: str) -> N
         assert floors == {policy.settings["threshold"]}
     elif policy.kind == "amounts":
         assert floors == {policy.settings["min_contributors"]}
-    else:
-        assert floors == set()
+    else:  # a kind without a reviewed threshold adds only its own floors (none for a row-level list)
+        assert floors == {r.kwargs["min_value"] for r in kind_of(policy.kind).suite_rules(policy)
+                          if r.expectation == "ExpectColumnValuesToBeBetween" and "max_value" not in r.kwargs}
 
 
 @pytest.mark.parametrize(
