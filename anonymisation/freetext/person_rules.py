@@ -68,6 +68,10 @@ _BY_LAST_WORD: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in INTRODUCERS:
     _BY_LAST_WORD.setdefault(_phrase[-1], []).append(_phrase)
 _JOIN = frozenset({"-", "'", "’", "‑", "–"})
+# Words that are never part of a person's name (see _Words.blocked), in one set.
+_BLOCKED_WORDS = NOT_NAMES | ROLE_WORDS | CIVILITIES | LEGAL_FORMS | ORGANISATION_WORDS
+# Characters between two words that end a sentence (the next word's capital then says nothing).
+_SENTENCE_BREAKS = frozenset(".!?:;\n•–")
 _MAX_NAME_WORDS = 6
 # Legal forms written with dots ("Antoine Martins S.A.R.L.", "Dupont S.A.S."): the tokens are single letters.
 _DOTTED_FORM = re.compile(r"\s*,?\s*(?:S\.A\.R\.L|S\.A\.S\.U|S\.A\.S|S\.A|E\.U\.R\.L|S\.C\.I|S\.N\.C|S\.C\.O\.P)\.?(?!\w)")
@@ -112,6 +116,9 @@ class _Words:
         self._gap = [""] + [text[a.end:b.start] for a, b in zip(words, words[1:])]
         # Every rule starts from a capitalised word or a known first name; most words are neither.
         self.seeding = [c or u or w.norm in self.names for c, u, w in zip(self._capital, self._upper, words)]
+        # The rules ask whether a word is blocked or may be a name's many times over: answered once per word.
+        self._blocked: list[bool | None] = [None] * self.n
+        self._namey: list[bool | None] = [None] * self.n
 
     def raw(self, k: int) -> str:
         return self._raw[k]
@@ -155,9 +162,10 @@ class _Words:
         return self.words[k].norm in self.names and (self.capital(k) or self.upper(k))
 
     def blocked(self, k: int) -> bool:
-        norm = self.words[k].norm
-        return (norm in NOT_NAMES or norm in ROLE_WORDS or norm in CIVILITIES or norm in LEGAL_FORMS
-                or norm in ORGANISATION_WORDS or self.town(k))
+        known = self._blocked[k]
+        if known is None:
+            known = self._blocked[k] = self.words[k].norm in _BLOCKED_WORDS or self.town(k)
+        return known
 
     def town(self, k: int) -> bool:
         """A French commune's name after "à", "en", "vers", "sur" ("à Saint-Martin-d'Hères"), in INSEE's list."""
@@ -177,13 +185,19 @@ class _Words:
         gap = self.gap(k)
         if gap.strip() == "." and (self.initial(k - 1) or self.civility(k - 1)):
             return False
-        return any(ch in ".!?:;\n•–" for ch in gap)
+        return not _SENTENCE_BREAKS.isdisjoint(gap)
 
     def namey(self, k: int) -> bool:
         """May word k be part of a written name: capitalised or upper case, and no common institutional word.
 
         A common word opening a sentence ("Rappeler J. Martin") is not one, unless upper case.
         """
+        known = self._namey[k]
+        if known is None:
+            known = self._namey[k] = self._read_namey(k)
+        return known
+
+    def _read_namey(self, k: int) -> bool:
         if not (self.capital(k) or self.upper(k)) or self.blocked(k):
             return False
         if len(self.raw(k)) == 1 and not (k + 1 < self.n and self.joined(k + 1)):
