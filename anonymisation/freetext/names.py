@@ -20,8 +20,10 @@
   unless the word is a name of the deny-list or follows a civility. A
   PERSON found by the NER counts only where it holds a candidate not
   already redacted; the scanner runs the NER only on texts holding such a
-  candidate: the two rules are the same rule, so skipping the NER on the
-  other texts cannot change what is redacted.
+  candidate (one that starts a firm's name excepted: a span holding only it
+  is dropped as a company), and there on the words around it (``draft.py``):
+  the same rule seen from both sides, so skipping the rest cannot change
+  what is redacted.
 """
 
 from __future__ import annotations
