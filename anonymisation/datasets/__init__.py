@@ -8,34 +8,10 @@ policy's allow-list does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from anonymisation.datasets import finance, hr, students
+from anonymisation.datasets.base import Builder, BuildContext, Reader
 
-import pandas as pd
-
-from anonymisation.datasets.base import BuildContext, Reader
-from anonymisation.datasets.finance import execution_budgetaire, marches_publics, subventions
-from anonymisation.datasets.hr import annuaire, effectifs_personnels, tableau_avancement
-from anonymisation.datasets.students import (
-    catalogue_formations,
-    diplomes_delivres,
-    effectifs_etudiants,
-    laureats,
-    structures,
-)
-
-Builder = Callable[[Reader, BuildContext], pd.DataFrame]
-BUILDERS: dict[str, Builder] = {
-    "effectifs_personnels": effectifs_personnels,
-    "annuaire": annuaire,
-    "tableau_avancement": tableau_avancement,
-    "execution_budgetaire": execution_budgetaire,
-    "marches_publics": marches_publics,
-    "subventions": subventions,
-    "effectifs_etudiants": effectifs_etudiants,
-    "diplomes_delivres": diplomes_delivres,
-    "laureats": laureats,
-    "catalogue_formations": catalogue_formations,
-    "structures": structures,
-}
+# Each domain module lists its own builders: adding a dataset's builder touches its domain module only.
+BUILDERS: dict[str, Builder] = {**hr.BUILDERS, **finance.BUILDERS, **students.BUILDERS}
 
 __all__ = ["BUILDERS", "BuildContext", "Builder", "Reader"]

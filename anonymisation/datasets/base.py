@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -23,6 +24,9 @@ class BuildContext:
     institution_name: str
     institution_siret: str
     as_of: dt.date
+
+
+Builder = Callable[[Reader, BuildContext], pd.DataFrame]
 
 
 def prefixed(frame: pd.DataFrame, table: str) -> pd.DataFrame:

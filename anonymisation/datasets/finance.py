@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from anonymisation.datasets.base import PARTITION, BuildContext, Reader, prefixed
+from anonymisation.datasets.base import PARTITION, Builder, BuildContext, Reader, prefixed
 
 NATURAL_PERSON = "personne_physique"
 SCDL_SHARE = (0.01, 1.0)  # SCDL subventions 2.1.1, pourcentageSubvention: minimum and maximum
@@ -73,3 +73,11 @@ def subventions(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     periods = (start + "/" + end).where(frame["subventions.date_fin_versement"].notna(), start)
     frame["subventions._dates_periode_versement"] = periods.where(frame["subventions.date_debut_versement"].notna())
     return frame
+
+
+# The builders of this domain, by the name a policy writes in ``builder:``.
+BUILDERS: dict[str, Builder] = {
+    "execution_budgetaire": execution_budgetaire,
+    "marches_publics": marches_publics,
+    "subventions": subventions,
+}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from anonymisation.datasets.base import PARTITION, BuildContext, Reader, active_on, prefixed
+from anonymisation.datasets.base import PARTITION, Builder, BuildContext, Reader, active_on, prefixed
 
 
 def _component_of(structures: pd.DataFrame) -> dict[str, str]:
@@ -68,3 +68,10 @@ def tableau_avancement(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     names = prefixed(agents[["matricule", "nom", "prenom"]], "agents")
     return frame.merge(names, left_on="tableaux_avancement.matricule", right_on="agents.matricule", how="inner")
 
+
+# The builders of this domain, by the name a policy writes in ``builder:``.
+BUILDERS: dict[str, Builder] = {
+    "effectifs_personnels": effectifs_personnels,
+    "annuaire": annuaire,
+    "tableau_avancement": tableau_avancement,
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from anonymisation.datasets.base import PARTITION, BuildContext, Reader, prefixed
+from anonymisation.datasets.base import PARTITION, Builder, BuildContext, Reader, prefixed
 
 # Enrolments are counted on 15 January of the academic year (SISE census date),
 # not as a moving daily count.
@@ -60,3 +60,13 @@ def catalogue_formations(read: Reader, ctx: BuildContext) -> pd.DataFrame:
 def structures(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     """The institution's structures with their UAI codes and site coordinates."""
     return prefixed(read("hr", "structures").drop_duplicates("code_structure"), "structures")
+
+
+# The builders of this domain, by the name a policy writes in ``builder:``.
+BUILDERS: dict[str, Builder] = {
+    "effectifs_etudiants": effectifs_etudiants,
+    "diplomes_delivres": diplomes_delivres,
+    "laureats": laureats,
+    "catalogue_formations": catalogue_formations,
+    "structures": structures,
+}
