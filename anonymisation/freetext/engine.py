@@ -158,6 +158,10 @@ def _person_labels(engine: AnalyzerEngine) -> frozenset[str]:
     return frozenset(label for label, entity in mapping.items() if entity == PERSON and label not in ignored)
 
 
+# Words whose answer the Lexicon remembers at most (a bound on memory over a column of any size).
+_LEXICON_MEMO = 1 << 17
+
+
 class Lexicon:
     """Common French words (lemmas and inflected forms) from the model's lemmatizer tables.
 
@@ -168,9 +172,18 @@ class Lexicon:
     def __init__(self, lemmas: frozenset[str], forms: object) -> None:
         self._lemmas = lemmas
         self._forms = forms  # spaCy's hashed lookup table: membership without listing 200,000 keys
+        # spaCy hashes the word at each look-up, and the rules ask about the same words again and again.
+        self._answers: dict[str, bool] = {}
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and (word in self._lemmas or word in self._forms)  # type: ignore[operator]
+        if not isinstance(word, str):
+            return False
+        known = self._answers.get(word)
+        if known is None:
+            if len(self._answers) >= _LEXICON_MEMO:
+                self._answers.clear()
+            known = self._answers[word] = word in self._lemmas or word in self._forms  # type: ignore[operator]
+        return known
 
 
 def lexicon() -> Lexicon:

@@ -427,6 +427,8 @@ def _repeated_surnames(w: _Words, found: list[PersonSpan]) -> list[PersonSpan]:
     """A surname of a found name met again alone in the same text ("Marie Lefort ... Lefort a confirmé")."""
     surnames = {w.words[k].norm for s in found for k in range(s.first, s.last)
                 if not w.first_name(k) and not w.particle(k) and len(w.words[k].norm) >= 3}
+    if not surnames:
+        return []  # most texts: no name found, nothing to look for again
     inside = {k for s in found for k in range(s.first, s.last)}
     return [PersonSpan(k, k + 1, "repeated") for k in range(w.n)
             if k not in inside and w.words[k].norm in surnames and (w.capital(k) or w.upper(k))]
