@@ -96,7 +96,7 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.As
             f"{table.system}.{table.name}", result.drift, result.outside_range, list(result.range or ()), context.run.run_id))
         context.log.info(f"{table.system}.{table.name}: {result.rows} rows in {result.seconds:.1f} s")
         # The steward page shows the notices once the run is over (pipelines.steward).
-        check_results = [_source_check(context, table)] if checks else []
+        check_results = [_source_check(context, table, partitions_def is not None)] if checks else []
         if partitions_def is None:
             return dg.MaterializeResult(metadata=extraction_metadata(result, table, result.rows), check_results=check_results)
         # A run may cover several years: each partition gets its own row count.
@@ -116,10 +116,11 @@ def _bounds(partitions_def: dg.PartitionsDefinition | None) -> tuple[int, int] |
     return (int(keys[0]), int(keys[-1])) if keys else None
 
 
-def _source_check(context: dg.AssetExecutionContext, table: TableContract) -> dg.AssetCheckResult:
+def _source_check(context: dg.AssetExecutionContext, table: TableContract, partitioned: bool) -> dg.AssetCheckResult:
     """The table's source suite on the partitions just staged: WARN findings, never a failed extraction."""
     reports, today = Path(context.resources.candidates.reports), dt.date.today()
-    partitions = list(context.partition_keys) if context.has_partition_key_range or context.has_partition_key else None
+    # A reference table extracted in a run of a yearly job sees the run's years: it has none, it is checked whole.
+    partitions = list(context.partition_keys) if partitioned else None
     try:
         outcome = check_source(table, context.resources.staging, partitions, context.run.run_id, reports, today)
     except OpenDataError as exc:  # our errors name table, column and rule, never a value

@@ -5,7 +5,7 @@ day's ledger (``quality.ledger``) and link to the day's page; they never build
 it. The page is built from the ledger once a run is over:
 
 - after a run Dagster launched (schedule, sensor, UI, ``dagster job
-  execute``): ``steward_page_sensor`` rebuilds it once for every runs of the
+  execute``): ``steward_page_sensor`` rebuilds it once for all the runs of the
   institution that ended since its last tick;
 - after ``opendata demo`` and ``opendata backfill``: the command builds it
   once, after its last run (its runs carry the ``opendata/command`` tag, and

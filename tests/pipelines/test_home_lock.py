@@ -106,12 +106,15 @@ def test_two_demos_on_one_home_then_a_killed_holder_is_recovered(tmp_path: Path)
                              env={**environ, "OPENDATA_HOME": str(tmp_path)}, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     try:
-        run_id = _wait_for_started_run(tmp_path, first.pid, first)
+        _wait_for_started_run(tmp_path, first.pid, first)  # the first demo holds the lock and runs
         second = run_opendata(["demo", "--years", "1"], tmp_path)
         assert second.returncode == 1
         [line] = second.stderr.strip().splitlines()
         assert line.startswith(f"error: {tmp_path / 'demo'} is in use by `opendata demo` (pid {first.pid} on ")
         assert "Traceback" not in second.stderr
+        # The demo runs the night's jobs one after the other, and the first may be over by now: the run killed
+        # is the one in progress at the moment of the kill.
+        run_id = _wait_for_started_run(tmp_path, first.pid, first)
     finally:
         _kill(first)
     instance = dg.DagsterInstance.from_config(str(tmp_path / ".dagster"))
