@@ -57,7 +57,9 @@ class Draft:
     taken: list[Finding] = field(default_factory=list)    # redactions so far: later detectors never overlap them
     allowed: list[Finding] = field(default_factory=list)  # SIRET/SIREN of legal persons, left in place
     kept: list[Finding] = field(default_factory=list)     # public names kept for review
-    candidates: list[bool] = field(default_factory=list)
+    name_shaped: list[bool] = field(default_factory=list)  # per word: names.name_candidates
+    explained_words: set[int] = field(default_factory=set)  # words of public names, eponyms and firms
+    candidates: list[bool] = field(default_factory=list)  # per word, filled only for the texts the NER reads
     unexplained: list[int] = field(default_factory=list)  # the candidates the NER is run for (see scanner)
     withheld: bool = False  # too long, or the NER failed on it: the whole text is withheld
 

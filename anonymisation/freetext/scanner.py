@@ -130,6 +130,8 @@ class FreeTextScanner:
                 raise TypeError(f"row {row}: expected text or a missing value, got {type(value).__name__}")
         drafts = [self._draft(text) for text in index]
         ner = [d for d in drafts if self._use_ner and not d.withheld and (d.needs_ner() or not self._ner_skip)]
+        for d in ner:  # only the texts the NER reads need every word's candidacy
+            d.candidates = [self._candidate(d, k) for k in range(len(d.words))]
         # The NER reads only the words around the candidates it is run for (the whole text with ner_skip off).
         pieces = [(d, a, b) for d in ner for a, b in (d.ner_windows() if self._ner_skip else [(0, len(d.text))])]
         for (draft, a, _), spans in zip(pieces, self._person_spans([d.text[a:b] for d, a, b in pieces]), strict=True):
@@ -194,23 +196,31 @@ class FreeTextScanner:
         for span in find_persons(text, words, self._lexicon, explained, shaped):
             self._add_rule_person(draft, span.first, span.last)
         if self._use_ner:
-            # A word the person rules block (a role, a service, a firm word) can never be redacted from
-            # an NER span either (see _add_person): it is no candidate, so the NER is not run for it.
-            # Words of an eponym or a firm the rules recognised: _add_person drops such spans too.
-            in_public = {k for p, q in draft.public for k in range(p, q)}
-            in_public |= {k for span in explained for k in range(span.first, span.last)}
-            # A word right after a place, prize or grant word, or inside the institution's address or a
-            # SIRET left in place, is dropped from any NER span too.
-            draft.candidates = [c and not shaped.blocked(k) and k not in in_public and not eponym_before(shaped, k)
-                                and not overlaps(words[k].start, words[k].end, draft.allowed) for k, c in
-                                enumerate(name_candidates(text, words, self._lexicon, self._deny.words))]
+            # Which words may be a name the NER adds (see _candidate): asked here only of the words
+            # outside every redaction, and of every word only for the texts the NER reads (scan).
+            draft.explained_words = {k for p, q in draft.public for k in range(p, q)}
+            draft.explained_words |= {k for span in explained for k in range(span.first, span.last)}
+            draft.name_shaped = name_candidates(text, words, self._lexicon, self._deny.words)
             # The NER is run for the candidates outside every redaction, except one that, grown into the
             # name it starts, touches a legal form or a firm word ("SARL Boulanger et Fils", "Transports
             # Blanc SA"): it names a firm, and _add_person drops an NER span holding only it as a company.
-            draft.unexplained = [k for k, c in enumerate(draft.candidates)
+            draft.unexplained = [k for k, c in enumerate(draft.name_shaped)
                                  if c and not overlaps(words[k].start, words[k].end, draft.taken)
-                                 and not _company(shaped, *_extend(shaped, k, k + 1))]
+                                 and self._candidate(draft, k) and not _company(shaped, *_extend(shaped, k, k + 1))]
         return draft
+
+    @staticmethod
+    def _candidate(draft: Draft, k: int) -> bool:
+        """May word k be (part of) a name the NER adds: name-shaped, and nothing that _add_person drops.
+
+        A word right after a place, prize or grant word, inside the institution's address or a SIRET left
+        in place, or one the person rules block (a role, a service, a firm word) is dropped from any NER
+        span; so are the words of an eponym or a firm the rules recognised.
+        """
+        shaped, word = draft.shaped, draft.words[k]
+        assert shaped is not None
+        return (draft.name_shaped[k] and not shaped.blocked(k) and k not in draft.explained_words
+                and not eponym_before(shaped, k) and not overlaps(word.start, word.end, draft.allowed))
 
     @staticmethod
     def _add_rule_person(draft: Draft, first: int, last: int) -> None:
