@@ -66,7 +66,7 @@ def launch_night(defs: dg.Definitions, instance: dg.DagsterInstance, years: Mapp
         keys = years[job.name]
         label = f"{keys[0]}–{keys[-1]}"
         _execute(job, instance, {**tags, RANGE_START: keys[0], RANGE_END: keys[-1]}, summary, label, deps, announce)
-    _execute(defs.get_job_def(PUBLICATION_JOB), instance, dict(tags), summary, NO_PARTITION, deps, announce)
+    _execute(defs.resolve_job_def(PUBLICATION_JOB), instance, dict(tags), summary, NO_PARTITION, deps, announce)
     return summary
 
 
