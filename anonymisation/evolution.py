@@ -16,7 +16,7 @@ changed, from the policy and the ``datapackage.json`` of the version online:
 
 The version's README and ``datapackage.json`` record it
 (``x_opendata.policy_change``); the drift check does not compare the volume
-with a version of another policy (``quality/checks.py``); the anonymisation
+with a version of another policy (``quality/suite_runs.py``); the anonymisation
 reads the version online under today's names (:func:`comparable`).
 """
 

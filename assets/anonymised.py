@@ -14,7 +14,7 @@ import pandas as pd
 
 from anonymisation.policy import Policy
 from assets.anonymising import DatasetOutcome, run_dataset, year_split
-from assets.checks import LEAK_GUARD, hold
+from assets.candidate_checks import LEAK_GUARD, hold
 from quality.ledger import record_outcome
 from quality.suite import Finding, Outcome
 from resources.store import OutputStore

@@ -29,9 +29,9 @@ from anonymisation.persons import Persons, collect_persons, institution_places, 
 from anonymisation.policy import Policy
 from anonymisation.report import AnonymisationReport, combine
 from resources.candidates import CandidateArea, NothingStagedError, staged_reader
-from resources.institution import config_dir
+from resources.common.institution import config_dir
 from resources.staging import StagingArea
-from resources.version import code_version
+from resources.common.code_version import code_version
 
 
 @dataclass

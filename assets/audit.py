@@ -6,7 +6,7 @@ which is a margin of "diplomas awarded" summed over sex. The audit solves,
 for every withheld cell of every candidate, the interval its true value can
 take given everything published (a linear programme), and fails when a cell
 is determined. It runs as the blocking check ``secret_statistique`` of each
-audited dataset (``assets.checks``): publication waits for it.
+audited dataset (``assets.candidate_checks``): publication waits for it.
 """
 
 import pandas as pd

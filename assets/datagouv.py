@@ -15,7 +15,7 @@ import dagster as dg
 from anonymisation.policy import Policy
 from assets.published import open_key
 from resources.datagouv import udata_payload
-from resources.institution import DatagouvSettings
+from resources.common.institution import DatagouvSettings
 
 
 def datagouv_assets(catalogue: dict[str, Policy], settings: DatagouvSettings | None,

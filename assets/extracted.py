@@ -11,15 +11,15 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.checks import outcome_result
+from assets.candidate_checks import outcome_result
 from assets.partitions import YearPartitions
-from quality.checks import check_source, has_source_suite
+from quality.suite_runs import check_source, has_source_suite
 from quality.index_page import index_path
 from quality.ledger import SourceNotice, record_outcome, record_source_notice
 from quality.source_suites import source_rules
 from quality.suite import Outcome
-from resources.contracts import SystemContract, TableContract
-from resources.errors import OpenDataError, SourceUnavailableError
+from resources.sourcing.contracts import SystemContract, TableContract
+from resources.common.errors import OpenDataError, SourceUnavailableError
 from resources.extraction import ExtractionResult, extract_table
 
 PERSONAL_TAG = "personal data"

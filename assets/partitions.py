@@ -11,7 +11,7 @@ import datetime as dt
 
 import dagster as dg
 
-from resources.contracts import PartitionKind
+from resources.sourcing.contracts import PartitionKind
 
 TIMEZONE = "Europe/Paris"
 

@@ -26,10 +26,10 @@ import dagster as dg
 from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
 from pipelines.alerts import deliver, integrity_alert
-from assets.checks import anonymised_key, blocking_checks, related
-from assets.publication.catalogue import CatalogueOwner, build_catalogue, write_catalogue
-from assets.publication.metadata import Producer
-from assets.publication.version import content_digest, write_version
+from assets.candidate_checks import anonymised_key, blocking_checks, related
+from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
+from resources.publishing.metadata import Producer
+from resources.publishing.version import content_digest, write_version
 from quality.incidents import record_incidents
 from quality.index_page import index_path
 from quality.ledger import Publication, record_publication

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.extract import DEFAULT_URL, ensure_database  # noqa: E402
-from resources.institution import SYSTEMS, config_dir  # noqa: E402
+from resources.common.institution import SYSTEMS, config_dir  # noqa: E402
 
 MARKER = {"hr": "agents", "finance": "lignes_budgetaires", "students": "inscriptions"}
 
@@ -44,7 +44,7 @@ def ensure_sources(url: str) -> None:
 
 
 def extract_all(url: str, staging_root: str) -> float:
-    from resources.contracts import load_contract
+    from resources.sourcing.contracts import load_contract
     from resources.extraction import extract_table
     from resources.sources import SourceDatabase
     from resources.staging import StagingArea

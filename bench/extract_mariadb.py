@@ -78,7 +78,7 @@ def ours(url: str) -> float:
 
 def pymysql_rate(url: str) -> float:
     from resources.sources import SourceDatabase
-    from resources.streaming import build_select, conform, read_sqlalchemy
+    from resources.sourcing.streaming import build_select, conform, read_sqlalchemy
 
     table = contract(TABLE)
     db = SourceDatabase(system="students", url=url)

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.anonymise import ensure_sources  # noqa: E402
 from bench.extract import DEFAULT_URL  # noqa: E402
-from resources.institution import DEFAULT_URL_ENV, SYSTEMS, load_institution  # noqa: E402
+from resources.common.institution import DEFAULT_URL_ENV, SYSTEMS, load_institution  # noqa: E402
 
 STAGES = ("extract", "anonymise", "check", "publish")
 LAYER_STAGE = {"extracted": "extract", "anonymised": "anonymise", "open": "publish", "datagouv": "publish"}
@@ -181,9 +181,9 @@ def copy_floor(url: str, first: int, last: int) -> tuple[float, int]:
     """psql COPY of the pipeline's own SELECT of every table and year, one session; (seconds, lines)."""
     from sqlalchemy.dialects import postgresql
 
-    from resources.contracts import load_contract
+    from resources.sourcing.contracts import load_contract
     from resources.sources import SourceDatabase
-    from resources.streaming import build_select, compile_literal, year_window
+    from resources.sourcing.streaming import build_select, compile_literal, year_window
 
     institution = load_institution("demo")
     statements = []

@@ -28,8 +28,8 @@ from typing import Protocol
 
 import dagster as dg
 
-from resources.errors import ConfigurationError
-from resources.integrity import Incident
+from resources.common.errors import ConfigurationError
+from resources.publishing.integrity import Incident
 
 ALERT_SENSOR = "run_failure_alert_sensor"
 WEBHOOK_ENV = "OPENDATA_ALERT_WEBHOOK_URL"

@@ -41,8 +41,8 @@ from pipelines.launch import extraction_job_defs, launch_night, silent
 from pipelines.run_records import run_tags
 from pipelines.steward import steward_page
 from pipelines.summary import RunSummary
-from resources.errors import ConfigurationError
-from resources.institution import SYSTEMS, Institution, load_institution
+from resources.common.errors import ConfigurationError
+from resources.common.institution import SYSTEMS, Institution, load_institution
 
 BACKFILL_TAG = "opendata/backfill"  # "<from>-<to>", on every run of one backfill
 

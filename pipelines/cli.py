@@ -17,11 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.policy_cli import policy as policy_group
-from resources.errors import OpenDataError
+from resources.common.errors import OpenDataError
 
 if TYPE_CHECKING:  # dagster is imported only by the commands that run it
     from pipelines.summary import RunSummary
-    from resources.institution import Institution
+    from resources.common.institution import Institution
 
 console = Console(stderr=False)
 

@@ -1,7 +1,7 @@
 """The column registry, checked when the definitions load: contracts, classes, policies and suites agree.
 
 A source column's class and guard role are written once, in its contract
-(``resources/contracts.py``). What a column is used for is checked against
+(``resources/sourcing/contracts.py``). What a column is used for is checked against
 what reads it:
 - every column a reviewed policy reads (its sources, those its kind's section names, opposition
   list) is in the contract, with ``policy`` in its ``use``;
@@ -27,9 +27,9 @@ from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import POLICY_DIR, Policy, PolicyError, load_catalogue
 from quality.source_suites import SOURCE_DIR, source_rules, source_suite
 from quality.suite import SuiteError
-from resources.contracts import CLASSES, SystemContract, TableContract, load_contract
-from resources.errors import ConfigurationError
-from resources.institution import SYSTEMS
+from resources.sourcing.contracts import CLASSES, SystemContract, TableContract, load_contract
+from resources.common.errors import ConfigurationError
+from resources.common.institution import SYSTEMS
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from pipelines.run_records import fail_killed_runs, open_instance, run_tags
 from pipelines.launch import launch_night, recent_years
 from pipelines.steward import steward_page
 from pipelines.summary import RunSummary
-from resources.errors import OpenDataError
-from resources.institution import SYSTEMS, Institution, load_institution, opendata_home
+from resources.common.errors import OpenDataError
+from resources.common.institution import SYSTEMS, Institution, load_institution, opendata_home
 from resources.sources import SourceDatabase
 
 

@@ -36,8 +36,8 @@ import yaml
 
 from pipelines.home_lock import (RUN_WAIT_DEFAULT, RUN_WAIT_ENV, Holder, HomeLockedError, default_wait, home_lock,
                                  seconds)
-from resources.errors import ConfigurationError
-from resources.institution import config_dir
+from resources.common.errors import ConfigurationError
+from resources.common.institution import config_dir
 
 if TYPE_CHECKING:  # the types of the public Executor interface; Dagster 1.13 does not export them at the top level
     from dagster._core.execution.context.system import PlanOrchestrationContext

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from resources.errors import OpenDataError
+from resources.common.errors import OpenDataError
 
 LOCK_NAME = ".opendata.lock"
 WAIT_ENV = "OPENDATA_LOCK_WAIT"  # seconds a command waits for the lock before refusing (default 0: refuse at once)

@@ -4,7 +4,7 @@ Each file ``config/institutions/<id>.yaml`` becomes a module attribute named
 after its id, dashes turned into underscores (``demo-bis`` -> ``demo_bis``),
 holding that institution's ``dg.Definitions``: its own sources, staging,
 candidates, store, reports, alerts and data.gouv.fr state, all under its
-``work_dir`` (``resources/institution.py``). A workspace entry loads one of
+``work_dir`` (``resources/common/institution.py``). A workspace entry loads one of
 them with ``attribute:``; each code location is a separate process, so it
 builds only the institution it names.
 
@@ -30,7 +30,7 @@ from pipelines.backfill_sensor import BACKFILL_SENSOR, backfill_publication_sens
 from pipelines.definitions import build_definitions
 from pipelines.jobs import PUBLICATION_JOB, ExtractionJob, extraction_needs
 from pipelines.nightly import PUBLICATION_SENSOR, night_schedule, publication_sensor
-from resources.institution import Institution, config_dir, load_institution
+from resources.common.institution import Institution, config_dir, load_institution
 
 
 def institution_ids() -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.jobs import INSTITUTION_TAG
-from resources.errors import OpenDataError
+from resources.common.errors import OpenDataError
 
 COMMAND_TAG = "opendata/command"
 HOST_TAG = "opendata/host"

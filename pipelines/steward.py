@@ -24,8 +24,8 @@ from anonymisation.policy import POLICY_DIR, Policy, load_catalogue
 from pipelines.jobs import INSTITUTION_TAG
 from pipelines.run_records import COMMAND_TAG
 from quality.index_page import build_index
-from resources.errors import OpenDataError
-from resources.institution import Institution
+from resources.common.errors import OpenDataError
+from resources.common.institution import Institution
 
 STEWARD_SENSOR = "steward_page_sensor"
 ENDED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from resources.errors import OpenDataError
+from resources.common.errors import OpenDataError
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"

@@ -23,7 +23,7 @@ import yaml
 from frformat import CodeCommuneInsee, CodeDepartement, CodePostal, CodeRNA, Millesime
 from stdnum.fr import nir, siren, siret, tva
 
-from resources.codes import is_valid_uai
+from resources.common.uai import is_valid_uai
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 # COG vintages frformat 0.5 ships data for (2023, 2024 and the latest). A later

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from quality.suite import Finding, Outcome, Rule, Suite
-from resources.errors import OpenDataError
+from resources.common.errors import OpenDataError
 
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
 # The only parts of an expectation's result kept: counts and observed values

@@ -13,8 +13,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from quality.engine import locked
-from resources.files import write_text_atomic
-from resources.integrity import Incident
+from resources.common.files import write_text_atomic
+from resources.publishing.integrity import Incident
 
 
 def record_incidents(reports: Path, day: dt.date, dataset: str, found: list[Incident]) -> Path | None:

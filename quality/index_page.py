@@ -20,8 +20,8 @@ from quality.engine import docs_index, locked
 from quality.incidents import incidents
 from quality.ledger import Publication, SourceNotice, history, outcomes, publications, source_notices
 from quality.suite import Outcome
-from resources.files import write_text_atomic
-from resources.integrity import Incident
+from resources.common.files import write_text_atomic
+from resources.publishing.integrity import Incident
 
 TREND_POINTS = 30
 # Blocking checks of an open dataset: (prefix of its outcome in the ledger, what the steward reads).

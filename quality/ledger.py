@@ -22,7 +22,7 @@ from pathlib import Path
 
 from quality.engine import locked
 from quality.suite import Outcome
-from resources.files import write_text_atomic
+from resources.common.files import write_text_atomic
 
 HISTORY = "history.jsonl"
 

@@ -24,7 +24,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from resources.udata import CLOSED_FORMATS, LEGACY_FREQUENCIES, UPDATE_FREQUENCIES
+from resources.publishing.udata import CLOSED_FORMATS, LEGACY_FREQUENCIES, UPDATE_FREQUENCIES
 
 QUALITY_DESCRIPTION_LENGTH = 100
 CRITERIA = (

@@ -22,7 +22,7 @@ import yaml
 
 from quality.codes import CODES, describe
 from quality.suite import Rule, Suite, SuiteError
-from resources.contracts import TableContract
+from resources.sourcing.contracts import TableContract
 
 SOURCE_DIR = Path(__file__).resolve().parent / "suites" / "source"
 # rule name -> fields it needs, and the columns among them

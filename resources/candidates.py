@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from resources.errors import OpenDataError
-from resources.files import file_sha256, write_text_atomic
+from resources.common.errors import OpenDataError
+from resources.common.files import file_sha256, write_text_atomic
 from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, atomic_run_dir, make_private_dir, prune_runs
 
 PARTITION = "_partition"

@@ -36,9 +36,9 @@ import dagster as dg
 import requests
 from pydantic import Field
 
-from resources.errors import ConfigurationError, OpenDataError
-from resources.files import write_text_atomic
-from resources.udata import CHECKSUM_TYPE, RESOURCE_TYPES, ResourceFile, udata_payload
+from resources.common.errors import ConfigurationError, OpenDataError
+from resources.common.files import write_text_atomic
+from resources.publishing.udata import CHECKSUM_TYPE, RESOURCE_TYPES, ResourceFile, udata_payload
 
 log = logging.getLogger(__name__)
 __all__ = ["DatagouvError", "DatagouvPublisher", "PublishResult", "ResourceFile", "udata_payload"]

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from resources.contracts import TableContract
-from resources.errors import InvalidTextError, SourceUnavailableError
+from resources.sourcing.contracts import TableContract
+from resources.common.errors import InvalidTextError, SourceUnavailableError
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea
-from resources.streaming import outside_range_filter, prefetch, year_window
+from resources.sourcing.streaming import outside_range_filter, prefetch, year_window
 
 # The operator's console (stderr) and the run's compute log: names and counts only.
 log = logging.getLogger("opendata.extraction")

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 from sqlalchemy.engine import URL, make_url
 
-from resources.contracts import TableContract
-from resources.errors import SchemaDriftError, SourceUnavailableError
-from resources.streaming import (
+from resources.sourcing.contracts import TableContract
+from resources.common.errors import SchemaDriftError, SourceUnavailableError
+from resources.sourcing.streaming import (
     YearWindow,
     build_select,
     compile_literal,

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from resources.errors import StagingError
+from resources.common.errors import StagingError
 
 KEEP_RUNS = 2
 MANIFEST = "_manifest.json"

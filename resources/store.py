@@ -14,7 +14,7 @@ it, verified, and the two folders exchange names in one rename (Linux
 ``renameat2``); where the file system cannot exchange, two renames are used
 and an interruption between them is repaired before anything reads the store
 (``latest_dir``, ``previous``, every write). Each write first passes a named
-write point (``resources.crashpoints``) where a test can kill the process.
+write point (``resources.publishing.crashpoints``) where a test can kill the process.
 
 Every night ``check`` hashes every file of ``latest/`` and of the newest dated
 version against their ``SHA256SUMS`` and ``datapackage.json``; a file that no
@@ -47,10 +47,10 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from resources.crashpoints import write_point
-from resources.errors import OpenDataError
-from resources.files import file_sha256
-from resources.integrity import METADATA, SUMS, WHOLE, Incident, mismatches, read_sums, verified_file, verify
+from resources.publishing.crashpoints import write_point
+from resources.common.errors import OpenDataError
+from resources.common.files import file_sha256
+from resources.publishing.integrity import METADATA, SUMS, WHOLE, Incident, mismatches, read_sums, verified_file, verify
 
 __all__ = ["LATEST", "METADATA", "SUMS", "Check", "Commit", "OutputStore", "PublicationError", "read_sums", "verify"]
 

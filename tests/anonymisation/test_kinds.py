@@ -24,7 +24,7 @@ from anonymisation.policy import POLICY_DIR, PolicyError, load_policy
 from anonymisation.policy_model import Policy
 from anonymisation.sdc import PublishedTable
 from assets.audit import audit_inputs
-from assets.checks import needs_secrecy_check
+from assets.candidate_checks import needs_secrecy_check
 from quality.open_suites import Expectations, open_suite
 from tests.anonymisation.test_policy import _variant
 

@@ -46,7 +46,7 @@ from stdnum.fr import nir as stdnum_nir
 
 from anonymisation.policy import POLICY_DIR
 from pipelines.synthetic.generate import generate
-from resources.institution import SYSTEMS, project_root
+from resources.common.institution import SYSTEMS, project_root
 
 OPENDATA = str(Path(sys.executable).parent / "opendata")
 AS_OF = dt.date.today()

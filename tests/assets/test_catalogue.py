@@ -13,8 +13,8 @@ from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, RDF
 
 from anonymisation.policy import load_catalogue
-from assets.publication.catalogue import FREQUENCIES as UDATA_FREQUENCIES
-from assets.publication.catalogue import (
+from resources.publishing.catalogue import FREQUENCIES as UDATA_FREQUENCIES
+from resources.publishing.catalogue import (
     DCAT,
     SPDX,
     VCARD,
@@ -23,7 +23,7 @@ from assets.publication.catalogue import (
     build_catalogue,
     write_catalogue,
 )
-from assets.publication.readme import FREQUENCIES as README_WORDS
+from resources.publishing.readme import FREQUENCIES as README_WORDS
 
 BASE = "https://opendata.univ-exemple.fr/"
 OWNER = CatalogueOwner(name="Université Exemple", siret="19751234500014", contact_email="opendata@univ-exemple.fr",

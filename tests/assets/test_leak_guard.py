@@ -16,7 +16,7 @@ from pipelines.definitions import build_definitions
 from pipelines.launch import extraction_job_defs, recent_years
 from pipelines.summary import RANGE_END, RANGE_START
 from pipelines.synthetic.generate import generate
-from resources.institution import SYSTEMS, load_institution
+from resources.common.institution import SYSTEMS, load_institution
 
 
 @pytest.fixture

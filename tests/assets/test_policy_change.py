@@ -31,9 +31,9 @@ from anonymisation.sdc import PublishedTable, Relation, audit
 from anonymisation.sdc.model import WITHHELD
 from assets.published import publish
 from pipelines.definitions import producer
-from quality.checks import published_shape
+from quality.suite_runs import published_shape
 from resources.candidates import CandidateArea
-from resources.institution import config_dir, load_institution
+from resources.common.institution import config_dir, load_institution
 from resources.store import OutputStore, verify
 from tests.quality.conftest import DemoRun, run_opendata
 

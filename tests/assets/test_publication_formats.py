@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from anonymisation.policy import Policy, load_catalogue
-from assets.publication.csv_file import validate_csv, write_csv
-from assets.publication.decp import DecpError, decp_document, validate_decp, write_decp
-from assets.publication.national import SCHEMAS, national_table_schema, schema_path
+from resources.publishing.csv_file import validate_csv, write_csv
+from resources.publishing.decp import DecpError, decp_document, validate_decp, write_decp
+from resources.publishing.national import SCHEMAS, national_table_schema, schema_path
 from tests.quality.conftest import run_opendata
 
 CATALOGUE = load_catalogue()

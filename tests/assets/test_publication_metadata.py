@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from anonymisation.policy import load_catalogue
-from assets.publication.metadata import VersionInfo, coverage
-from assets.publication.version import is_academic
+from resources.publishing.metadata import VersionInfo, coverage
+from resources.publishing.version import is_academic
 
 DAY = dt.date(2026, 11, 30)
 

@@ -23,7 +23,7 @@ from pipelines.backfill_sensor import AFTER_BACKFILL_TAG, BACKFILL_SENSOR, BACKF
 from pipelines.definitions import build_definitions
 from pipelines.demo import ensure_demo_sources
 from pipelines.jobs import is_extraction
-from resources.institution import load_institution
+from resources.common.institution import load_institution
 
 RANGE = ("2024", "2025")
 

@@ -32,7 +32,7 @@ from kombu.exceptions import OperationalError
 
 from pipelines.definitions import build_definitions
 from pipelines.synthetic.generate import generate
-from resources.institution import load_institution, project_root
+from resources.common.institution import load_institution, project_root
 from resources.staging import StagingArea
 from tests.conftest import _unavailable
 

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from anonymisation.policy import load_catalogue
-from assets.checks import needs_secrecy_check
-from resources.contracts import load_contract
-from resources.institution import SYSTEMS, config_dir, project_root
+from assets.candidate_checks import needs_secrecy_check
+from resources.sourcing.contracts import load_contract
+from resources.common.institution import SYSTEMS, config_dir, project_root
 
 OPENDATA = str(Path(sys.executable).parent / "opendata")
 

@@ -48,7 +48,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from pipelines.backfill_sensor import AFTER_BACKFILL_TAG
 from pipelines.definitions import build_definitions
 from pipelines.demo import ensure_demo_sources
-from resources.institution import load_institution, project_root
+from resources.common.institution import load_institution, project_root
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 BIN = Path(sys.executable).parent

@@ -11,8 +11,8 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import build_definitions
-from resources.contracts import load_contract
-from resources.institution import SYSTEMS, load_institution, project_root
+from resources.sourcing.contracts import load_contract
+from resources.common.institution import SYSTEMS, load_institution, project_root
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ def test_workspace_loads_with_the_dagster_cli(tmp_path: Path) -> None:
 
 def test_checks_sit_on_their_assets_with_the_severity_chosen_on_purpose(institution) -> None:
     from anonymisation.policy import load_catalogue
-    from assets.checks import OPEN_CHECK, SECRECY_CHECK, needs_secrecy_check
+    from assets.candidate_checks import OPEN_CHECK, SECRECY_CHECK, needs_secrecy_check
     from assets.extracted import SOURCE_CHECK
-    from quality.checks import has_source_suite
+    from quality.suite_runs import has_source_suite
 
     defs = build_definitions(institution)
     graph = defs.resolve_asset_graph()

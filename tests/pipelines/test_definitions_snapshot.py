@@ -18,7 +18,7 @@ import dagster as dg
 
 from pipelines.definitions import build_definitions
 from pipelines.institutions import institution_ids, prefixed_definitions
-from resources.institution import load_institution
+from resources.common.institution import load_institution
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
 UPDATE_ENV = "OPENDATA_UPDATE_SNAPSHOT"

@@ -23,7 +23,7 @@ from rich.console import Console
 from pipelines.demo import ensure_demo_sources
 from pipelines.home_lock import HomeLockedError, home_lock, lock_path, read_holder
 from pipelines.run_records import PID_TAG
-from resources.institution import SYSTEMS, load_institution, project_root
+from resources.common.institution import SYSTEMS, load_institution, project_root
 from tests.quality.conftest import OPENDATA, run_opendata
 
 HOLD = """

@@ -25,7 +25,7 @@ import pipelines.institutions as operator
 from pipelines.definitions import build_definitions
 from pipelines.institutions import attribute_name, institution_ids, key_prefix, prefixed_definitions
 from pipelines.jobs import INSTITUTION_TAG
-from resources.institution import Institution, load_institution, project_root
+from resources.common.institution import Institution, load_institution, project_root
 
 BIN = Path(sys.executable).parent
 INSTITUTIONS = ("demo", "demo-bis")

@@ -32,7 +32,7 @@ from pipelines.jobs import INSTITUTION_TAG, is_extraction
 from pipelines.nightly import NIGHT_TAG, PUBLICATION_SENSOR, WILL_RETRY_TAG
 from pipelines.steward import STEWARD_SENSOR
 from pipelines.synthetic.generate import generate
-from resources.institution import load_institution
+from resources.common.institution import load_institution
 
 PARIS = ZoneInfo("Europe/Paris")
 UNREACHABLE = "postgresql+psycopg://opendata@127.0.0.1:1/source"

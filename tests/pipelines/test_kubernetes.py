@@ -31,8 +31,8 @@ from dagster_k8s.models import k8s_model_from_dict, k8s_snake_case_dict
 
 from pipelines.definitions import build_definitions
 from pipelines.executors import EXECUTOR_ENV, K8S_CONFIG_ENV, load_k8s_executor_config
-from resources.errors import ConfigurationError
-from resources.institution import config_dir, load_institution
+from resources.common.errors import ConfigurationError
+from resources.common.institution import config_dir, load_institution
 
 FOLDER = config_dir() / "kubernetes"
 VALUES = yaml.safe_load((FOLDER / "values.yaml").read_text(encoding="utf-8"))

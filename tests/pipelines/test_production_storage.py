@@ -19,7 +19,7 @@ from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, Postgr
 
 from pipelines.definitions import build_definitions
 from pipelines.synthetic.generate import generate
-from resources.institution import load_institution, project_root
+from resources.common.institution import load_institution, project_root
 
 PRODUCTION_YAML = project_root() / "config" / "dagster" / "dagster.yaml"
 HR = ["hr", "extracted"]

@@ -26,7 +26,7 @@ from pipelines.definitions import build_definitions
 from pipelines.demo import ensure_demo_sources
 from pipelines.executors import LOCK_WAIT_TAG, RUN_HINT
 from pipelines.home_lock import HOLDER_ENV, RUN_WAIT_ENV, home_lock, lock_path, read_holder
-from resources.institution import SYSTEMS, load_institution, project_root
+from resources.common.institution import SYSTEMS, load_institution, project_root
 from resources.staging import StagingArea
 from tests.pipelines.test_home_lock import _holder, _kill
 

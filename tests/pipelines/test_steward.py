@@ -21,7 +21,7 @@ from pipelines.demo import run_demo
 from pipelines.jobs import INSTITUTION_TAG, PUBLICATION_JOB, RUN_RETRY_ON_STEP_FAILURE_TAG
 from pipelines.run_records import COMMAND_TAG
 from quality.ledger import outcomes
-from resources.institution import SYSTEMS, project_root
+from resources.common.institution import SYSTEMS, project_root
 
 EXTRACTION_JOBS = {"academic_year_extraction_job", "calendar_year_extraction_job"}
 

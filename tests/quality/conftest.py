@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from resources.institution import project_root
+from resources.common.institution import project_root
 
 OPENDATA = str(Path(sys.executable).parent / "opendata")
 

@@ -9,7 +9,7 @@ import pytest
 from frformat import Millesime
 
 from quality.codes import CODES, UnknownCodeError, describe, millesime, reference_list, validity
-from resources.codes import uai_check_letter
+from resources.common.uai import uai_check_letter
 
 # A commune of frformat's 2023 COG list that is gone from its 2024 list (merged
 # on 1 January 2024), and one created that day: read from frformat's shipped

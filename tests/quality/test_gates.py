@@ -25,11 +25,11 @@ import pandas as pd
 import pytest
 
 from anonymisation.policy import load_catalogue
-from assets.checks import OPEN_CHECK
+from assets.candidate_checks import OPEN_CHECK
 from pipelines.definitions import build_definitions
 from pipelines.steward import build_steward_page
 from quality.ledger import outcomes, publications
-from resources.institution import load_institution
+from resources.common.institution import load_institution
 from tests.quality.conftest import DemoRun, run_opendata
 
 TODAY = dt.date.today()

@@ -22,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from resources.crashpoints import CRASH_ENV, TRACE_ENV
+from resources.publishing.crashpoints import CRASH_ENV, TRACE_ENV
 
 
 def tiny_commit(root: Path, args: dict) -> None:
@@ -43,7 +43,7 @@ def demo_publish(root: Path, args: dict) -> None:
     from anonymisation.policy import load_catalogue
     from assets.published import publish, verify_online
     from pipelines.definitions import producer
-    from resources.institution import load_institution
+    from resources.common.institution import load_institution
     from resources.store import OutputStore
 
     policy = load_catalogue()[args["dataset"]]

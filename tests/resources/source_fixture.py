@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from resources.contracts import TableContract, load_contract
+from resources.sourcing.contracts import TableContract, load_contract
 
 CONTRACT = {
     "system": "students",

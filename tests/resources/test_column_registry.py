@@ -10,8 +10,8 @@ import pytest
 
 from anonymisation.dictionary import load_dictionary
 from pipelines.column_registry import load_registry
-from resources.errors import ConfigurationError
-from resources.institution import config_dir, load_institution
+from resources.common.errors import ConfigurationError
+from resources.common.institution import config_dir, load_institution
 
 INSTITUTIONS = sorted((config_dir() / "institutions").glob("*.yaml"))
 

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from resources.contracts import load_contract
-from resources.errors import ContractViolationError, SchemaDriftError
+from resources.sourcing.contracts import load_contract
+from resources.common.errors import ContractViolationError, SchemaDriftError
 from resources.extraction import extract_table
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea

@@ -11,9 +11,9 @@ import pytest
 
 from assets.partitions import YearPartitions
 from pipelines.synthetic.generate import generate
-from resources.contracts import load_contract
+from resources.sourcing.contracts import load_contract
 from resources.extraction import extract_table
-from resources.institution import SYSTEMS, config_dir
+from resources.common.institution import SYSTEMS, config_dir
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea
 

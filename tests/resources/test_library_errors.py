@@ -22,8 +22,8 @@ from assets.partitions import YearPartitions
 from pipelines.steward import build_steward_page
 from quality.ledger import source_notices
 from resources.candidates import CandidateArea
-from resources.contracts import load_contract
-from resources.errors import InvalidTextError, SourceUnavailableError
+from resources.sourcing.contracts import load_contract
+from resources.common.errors import InvalidTextError, SourceUnavailableError
 from resources.extraction import extract_table
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea

@@ -8,7 +8,7 @@ import time
 import pyarrow as pa
 import pytest
 
-from resources.streaming import prefetch
+from resources.sourcing.streaming import prefetch
 
 
 def _batches(count: int, produced: list[int], fail_at: int | None = None):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from resources.crashpoints import CRASH_EXIT, WRITE_POINTS
+from resources.publishing.crashpoints import CRASH_EXIT, WRITE_POINTS
 from resources.store import OutputStore, read_sums, verify
 
 DAY1, DAY2, DAY3 = dt.date(2026, 11, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 3)

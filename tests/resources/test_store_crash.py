@@ -23,8 +23,8 @@ from anonymisation.policy import load_catalogue
 from pipelines.definitions import build_definitions
 from pipelines.steward import build_steward_page
 from resources.candidates import CandidateArea
-from resources.crashpoints import CRASH_EXIT, WRITE_POINTS
-from resources.institution import load_institution
+from resources.publishing.crashpoints import CRASH_EXIT, WRITE_POINTS
+from resources.common.institution import load_institution
 from resources.store import OutputStore, verify
 from tests.quality.conftest import DemoRun
 from tests.resources.test_store import ROOT, drive
@@ -125,7 +125,7 @@ KILL = textwrap.dedent("""
     from anonymisation.policy import load_catalogue
     from assets.published import publish
     from pipelines.definitions import producer
-    from resources.institution import load_institution
+    from resources.common.institution import load_institution
     from resources.store import OutputStore
 
     home, dataset, candidate, day, when = sys.argv[1:6]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from resources.errors import SourceUnavailableError
+from resources.common.errors import SourceUnavailableError
 from resources.extraction import extract_table
 from resources.sources import SourceDatabase
 from resources.staging import StagingArea

@@ -13,7 +13,7 @@ from pipelines.synthetic.docs import render_sources_md
 from pipelines.synthetic.ref_geo import PUBLIC_NAMES
 from pipelines.synthetic.schema import METADATA, SYSTEMS
 from pipelines.synthetic.schema_common import arrow_type_of
-from resources.contracts import CLASSES
+from resources.sourcing.contracts import CLASSES
 from tests.pipelines.synthetic.conftest import Generated
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -6,7 +6,7 @@ import subprocess
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-from resources.institution import project_root
+from resources.common.institution import project_root
 
 
 @cache

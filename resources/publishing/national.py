@@ -10,7 +10,7 @@ in ``config/schemas/``, so publication never depends on the network.
   the ``subventions`` CSV is written and validated against it.
 - ``decp-2.0.3``: JSON Schema of the DECP format (données essentielles de la
   commande publique, arrêté du 22 décembre 2022); public contracts are
-  published as JSON (``assets.publication.decp``), not as a Table Schema CSV.
+  published as JSON (``resources.publishing.decp``), not as a Table Schema CSV.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from resources.institution import config_dir
+from resources.common.institution import config_dir
 
 # Policy ``national_schema`` value -> file name under ``config/schemas/``.
 SCHEMAS: dict[str, str] = {

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from resources.files import file_sha256
+from resources.common.files import file_sha256
 
 SUMS = "SHA256SUMS"
 METADATA = "datapackage.json"

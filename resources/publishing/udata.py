@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from resources.errors import ConfigurationError
+from resources.common.errors import ConfigurationError
 
 # udata/core/dataset/constants.py (UpdateFrequency): id -> expected delay between updates.
 _DAY, _WEEK, _MONTH, _YEAR = dt.timedelta(days=1), dt.timedelta(weeks=1), dt.timedelta(days=31), dt.timedelta(days=365)

@@ -28,7 +28,7 @@ from quality.open_suites import Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
 from quality.suite import Finding, Outcome, Suite
 from resources.candidates import NothingStagedError
-from resources.contracts import TableContract
+from resources.sourcing.contracts import TableContract
 from resources.staging import MANIFEST, StagingArea
 
 

@@ -29,13 +29,13 @@ import pandas as pd
 
 from anonymisation.evolution import PolicyChange
 from anonymisation.policy import Policy
-from assets.publication.csv_file import validate_csv, write_csv
-from assets.publication.decp import validate_decp, write_decp
-from assets.publication.metadata import Producer, VersionInfo, datapackage, file_entry, table_schema
-from assets.publication.readme import readme
-from resources.crashpoints import write_point
-from resources.errors import OpenDataError
-from resources.files import file_sha256
+from resources.publishing.csv_file import validate_csv, write_csv
+from resources.publishing.decp import validate_decp, write_decp
+from resources.publishing.metadata import Producer, VersionInfo, datapackage, file_entry, table_schema
+from resources.publishing.readme import readme
+from resources.publishing.crashpoints import write_point
+from resources.common.errors import OpenDataError
+from resources.common.files import file_sha256
 
 DECP = "decp-2.0.3"
 # Change it when what the writers produce changes: every dataset then makes a new version.

@@ -43,7 +43,7 @@ _reached: Counter[str] = Counter()
 def write_point(name: str) -> None:
     """Mark a write of the store about to happen; die here if a test asked to."""
     if name not in WRITE_POINTS:
-        raise ValueError(f"unknown write point {name!r} (resources.crashpoints.WRITE_POINTS)")
+        raise ValueError(f"unknown write point {name!r} (resources.publishing.crashpoints.WRITE_POINTS)")
     trace = os.environ.get(TRACE_ENV)
     if trace:
         with open(trace, "a", encoding="utf-8") as out:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anonymisation.policy import Column, Policy
-from assets.publication.national import national_table_schema
+from resources.publishing.national import national_table_schema
 
 LICENCE = {"name": "etalab-2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
            "title": "Licence Ouverte / Open Licence version 2.0"}

@@ -7,7 +7,7 @@ drifts from what the pipeline did. It names columns and counts, never a value.
 from __future__ import annotations
 
 from anonymisation.policy import Policy
-from assets.publication.metadata import Producer, VersionInfo, coverage
+from resources.publishing.metadata import Producer, VersionInfo, coverage
 
 # Why the builders leave rows out (the keys of the anonymisation report's ``left_out``).
 LEFT_OUT = {

@@ -29,7 +29,7 @@ from typing import Literal
 import pyarrow as pa
 import yaml
 
-from resources.errors import ConfigurationError
+from resources.common.errors import ConfigurationError
 
 PartitionKind = Literal["academic_year", "fiscal_year", "reference_year"]
 PartitionMode = Literal["year", "date", "period"]

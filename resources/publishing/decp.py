@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 from jsonschema import Draft7Validator, ValidationError
 
-from assets.publication.national import load_schema
-from resources.files import write_text_atomic
+from resources.publishing.national import load_schema
+from resources.common.files import write_text_atomic
 
 SCHEMA = "decp-2.0.3"
 HOLDER_IDS, HOLDER_TYPES = "titulaires.id", "titulaires.typeIdentifiant"

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from stdnum.fr import siret as siret_code
 
-from resources.codes import is_valid_uai
-from resources.errors import ConfigurationError
+from resources.common.uai import is_valid_uai
+from resources.common.errors import ConfigurationError
 
 SYSTEMS: tuple[str, ...] = ("hr", "finance", "students")
 DEFAULT_URL_ENV = {system: f"OPENDATA_{system.upper()}_URL" for system in SYSTEMS}
@@ -27,7 +27,7 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 
 def project_root() -> Path:
     """The repository holding ``config/`` (the package is installed in editable mode)."""
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]  # resources/common/institution.py -> the repository
 
 
 def config_dir() -> Path:

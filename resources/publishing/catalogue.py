@@ -57,8 +57,8 @@ from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, OWL, RDF, SKOS, XSD
 from rdflib.term import Node
 
-from resources.errors import OpenDataError
-from resources.files import write_text_atomic
+from resources.common.errors import OpenDataError
+from resources.common.files import write_text_atomic
 
 # Plain namespaces: rdflib's closed DCAT namespace predates DCAT 3's version terms.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

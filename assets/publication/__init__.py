@@ -1,1 +1,0 @@
-"""Publication formats: the Etalab CSV, the regulatory DECP JSON and the national schemas they follow."""
