@@ -15,6 +15,7 @@ import pandas as pd
 from anonymisation.policy import Policy
 from assets.anonymising import DatasetOutcome, run_dataset, year_split
 from assets.candidate_checks import LEAK_GUARD, hold
+from assets.keys import anonymised_key, extracted_key
 from quality.ledger import record_outcome
 from quality.suite import Finding, Outcome
 from resources.store import OutputStore
@@ -46,8 +47,8 @@ def _previous(store_root: str, dataset: str) -> pd.DataFrame | None:
 
 
 def _asset(policy: Policy, institution: tuple[str, str], store_root: str, split: str | None) -> dg.AssetsDefinition:
-    key = dg.AssetKey([policy.domain, "anonymised", policy.dataset])
-    deps = [dg.AssetKey([i.split(".")[0], "extracted", i.split(".")[1]]) for i in policy.inputs]
+    key = anonymised_key(policy)
+    deps = [extracted_key(i) for i in policy.inputs]
     guard = dg.AssetCheckSpec(
         LEAK_GUARD, asset=key, blocking=True,
         description="No direct identifier of the sources (NIR, INE, personal e-mail or phone, IBAN, "

@@ -15,12 +15,13 @@ from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import PublishedTable, Relation
 from resources.candidates import CandidateArea
+from resources.common.vocabulary import PUBLISHED
 
 
 def _counts(policy: Policy, frame: pd.DataFrame, by: tuple[str, ...]) -> PublishedTable:
     """A row-level list seen as the counts it reveals per group."""
     counts = frame.groupby(list(by), dropna=False).size().rename("effectif").reset_index()
-    counts["effectif_statut"] = "publie"
+    counts["effectif_statut"] = PUBLISHED
     return PublishedTable(policy.dataset, counts, by)
 
 

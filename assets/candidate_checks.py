@@ -24,6 +24,7 @@ from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import audit
 from assets.audit import audit_inputs
+from assets.keys import anonymised_key
 from resources.publishing.version import conformance
 from quality.suite_runs import check_open, published_shape, staged_years
 from quality.index_page import index_path
@@ -44,10 +45,6 @@ class CheckSettings:
 
     first_year: int
     row_drift: float
-
-
-def anonymised_key(policy: Policy) -> dg.AssetKey:
-    return dg.AssetKey([policy.domain, "anonymised", policy.dataset])
 
 
 def outcome_result(check: str, outcome: Outcome, index: Path, docs_root: Path,
@@ -165,7 +162,7 @@ def secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetCheck
         tables, relations = audit_inputs({p.dataset: p for p in group}, candidates)
         exposures = audit(tables, relations)
         # Counts and the table named: an exposed cell's interval is a range of counts, not a person.
-        finding = Finding("secret_statistique", "(cellules)", "Aucune cellule masquée n'est recalculable.",
+        finding = Finding(SECRECY_CHECK, "(cellules)", "Aucune cellule masquée n'est recalculable.",
                           not exposures, element_count=sum(len(t.frame) for t in tables), unexpected_count=len(exposures),
                           observed=", ".join(sorted({e.table for e in exposures})) or None)
         outcome = Outcome(f"secret.{policy.dataset}", policy.dataset, "ERROR", len(tables[0].frame) if tables else 0, [finding])

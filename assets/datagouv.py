@@ -13,7 +13,7 @@ import json
 import dagster as dg
 
 from anonymisation.policy import Policy
-from assets.published import open_key
+from assets.keys import datagouv_key, open_key
 from resources.datagouv import udata_payload
 from resources.common.institution import DatagouvSettings
 
@@ -28,7 +28,7 @@ def datagouv_assets(catalogue: dict[str, Policy], settings: DatagouvSettings | N
 
 def _asset(policy: Policy, settings: DatagouvSettings, public_base_url: str) -> dg.AssetsDefinition:
     @dg.asset(
-        key=[policy.domain, "datagouv", policy.dataset], group_name=policy.domain, deps=[open_key(policy)],
+        key=datagouv_key(policy), group_name=policy.domain, deps=[open_key(policy)],
         required_resource_keys={"store", "datagouv"}, kinds={"api"},
         description=f"{policy.title} on data.gouv.fr: dataset created or updated, files uploaded or replaced "
                     "(udata API; a dry run writes the requests instead).",

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.candidate_checks import outcome_result
+from assets.keys import asset_key, extracted_key
 from assets.partitions import YearPartitions
 from quality.suite_runs import check_source, has_source_suite
 from quality.index_page import index_path
@@ -20,6 +21,7 @@ from quality.source_suites import source_rules
 from quality.suite import Outcome
 from resources.sourcing.contracts import SystemContract, TableContract
 from resources.common.errors import OpenDataError, SourceUnavailableError
+from resources.common.vocabulary import EXTRACTED
 from resources.extraction import ExtractionResult, extract_table
 
 PERSONAL_TAG = "personal data"
@@ -48,14 +50,14 @@ def _description(table: TableContract) -> str:
 def _references(table: TableContract) -> list[dg.AssetKey]:
     """Reference tables the source suite checks codes against: extracted first."""
     targets = {r["table"] for r in source_rules(table.system).get(table.name, ()) if r.get("rule") == "references"}
-    return [dg.AssetKey([t.split(".")[0], "extracted", t.split(".")[1]]) for t in sorted(targets)
+    return [extracted_key(t) for t in sorted(targets)
             if t != f"{table.system}.{table.name}"]
 
 
 def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.AssetsDefinition:
     partitions_def = partitions.for_kind(table.partition.kind if table.partition else None)
     resource_key = f"{table.system}_db"
-    key = dg.AssetKey([table.system, "extracted", table.name])
+    key = asset_key(table.system, EXTRACTED, table.name)
     checks = [dg.AssetCheckSpec(
         SOURCE_CHECK, asset=key, blocking=False,
         description="Mise en qualité de la source (avertissement): clés, codes nationaux, dates, montants, doublons.",

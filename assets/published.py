@@ -26,7 +26,8 @@ import dagster as dg
 from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
 from pipelines.alerts import deliver, integrity_alert
-from assets.candidate_checks import anonymised_key, blocking_checks, related
+from assets.candidate_checks import blocking_checks, related
+from assets.keys import anonymised_key, open_key
 from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
 from resources.publishing.metadata import Producer
 from resources.publishing.version import content_digest, write_version
@@ -37,10 +38,6 @@ from resources.store import Commit, OutputStore, PublicationError
 
 # Counts of the anonymisation report that the metadata carry (never a value).
 SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", "k_anonymity", "redactions")
-
-
-def open_key(policy: Policy) -> dg.AssetKey:
-    return dg.AssetKey([policy.domain, "open", policy.dataset])
 
 
 def published_assets(catalogue: dict[str, Policy], producer: Producer) -> list[dg.AssetsDefinition]:

@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from assets.partitions import YearPartitions
+from resources.common.vocabulary import EXTRACTED
 
 if TYPE_CHECKING:  # what `dg.define_asset_job` returns: Dagster 1.13 exports no name for it (a type, never imported)
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition as AssetJob
 
-EXTRACTED = "extracted"  # the layer of extraction assets: keys [domain, extracted, table]
 PUBLICATION_JOB = "publication_job"
 # Every run of an institution's jobs carries its id, however it was launched
 # (schedule, sensor, UI, CLI): in an operator's deployment several

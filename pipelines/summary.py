@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from resources.common.errors import OpenDataError
+from resources.common.vocabulary import EXTRACTED, OPEN
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 NO_PARTITION = "no partition"
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-OPEN = "open"  # the layer of published datasets: keys [domain, open, dataset]
 CHECK_FAILED = "DagsterAssetCheckFailedError"
 
 
@@ -180,7 +180,7 @@ def block_systems(assets: Iterable[dg.AssetsDefinition], unavailable: Mapping[st
     """Hold back the extraction of every system that cannot be reached, with the reason found before any run."""
     for asset in assets:
         for key in asset.keys:
-            if len(key.path) == 3 and key.path[1] == "extracted" and key.path[0] in unavailable:
+            if len(key.path) == 3 and key.path[1] == EXTRACTED and key.path[0] in unavailable:
                 summary.blocked[key.to_user_string()] = unavailable[key.path[0]]
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from quality.suite import Rule, Suite
-
-SECRET, PUBLISHED = "secret_statistique", "publie"
+from resources.common.vocabulary import PUBLISHED
+from resources.common.vocabulary import WITHHELD as SECRET
 PLANNED_YEARS = 3  # how far ahead a catalogue may announce an opening or closing year
 
 

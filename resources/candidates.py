@@ -23,8 +23,8 @@ from pydantic import Field
 from resources.common.errors import OpenDataError
 from resources.common.files import file_sha256, write_text_atomic
 from resources.staging import DATA_FILE, KEEP_RUNS, StagingArea, atomic_run_dir, make_private_dir, prune_runs
+from resources.common.vocabulary import PARTITION
 
-PARTITION = "_partition"
 VERDICTS = ".checks"
 
 

@@ -9,7 +9,9 @@ from typing import Protocol
 
 import pandas as pd
 
-PARTITION = "_partition"  # the year a staged row was extracted for (absent for reference tables)
+from resources.common.vocabulary import PARTITION
+
+__all__ = ["PARTITION", "BuildContext", "Reader", "active_on", "prefixed"]
 
 
 class Reader(Protocol):

@@ -15,6 +15,7 @@ from anonymisation.kinds.base import Built, Kind, SuiteRule
 from anonymisation.kinds.cells import count_floor, dimensions, margins, protected, require, treated
 from anonymisation.policy_model import Policy
 from anonymisation.sdc import protect_amounts
+from resources.common.vocabulary import PUBLISHED
 
 
 def check_shape(policy: Policy) -> None:
@@ -44,7 +45,7 @@ def build(built: Built) -> pd.DataFrame:
         min_contributors=minimum(policy), dominance=float(policy.settings.get("dominance", 0.85)),
         status_col=status, margins=margins(policy),
     )
-    hidden = published[status] != "publie"
+    hidden = published[status] != PUBLISHED
     for column in sums[1:]:  # the other sums follow the first one's protection, cell by cell
         totals = rows.groupby(dims, dropna=False)[column.name].sum().reset_index()
         published = published.merge(totals, on=dims, how="left")

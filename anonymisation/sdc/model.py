@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-WITHHELD = "secret_statistique"
-PUBLISHED = "publie"
+from resources.common.vocabulary import PUBLISHED, WITHHELD
+
+__all__ = ["PUBLISHED", "WITHHELD", "DisclosureError", "SuppressionReport", "margin_label"]
 
 
 class DisclosureError(RuntimeError):

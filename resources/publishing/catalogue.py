@@ -59,6 +59,7 @@ from rdflib.term import Node
 
 from resources.common.errors import OpenDataError
 from resources.common.files import write_text_atomic
+from resources.common.vocabulary import NATIONAL_SCHEMAS, NationalSchema
 
 # Plain namespaces: rdflib's closed DCAT namespace predates DCAT 3's version terms.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -98,24 +99,6 @@ FORMATS = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON", "md": "TXT"}
 LANGUAGES = {"fr": "FRA", "en": "ENG"}
 # A Frictionless hash without a prefix is MD5 (Data Package specification).
 CHECKSUMS = {"sha256": "checksumAlgorithm_sha256", "sha1": "checksumAlgorithm_sha1", "md5": "checksumAlgorithm_md5"}
-
-
-@dataclass(frozen=True)
-class NationalSchema:
-    """A schema.data.gouv.fr schema: udata recognises it by this URL; ``format`` names the file that follows it."""
-
-    url: str
-    title: str
-    format: str
-
-
-NATIONAL_SCHEMAS = {
-    "scdl-subventions-2.1.1": NationalSchema(
-        "https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json", "SCDL Subventions 2.1.1", "csv"),
-    "decp-2.0.3": NationalSchema(
-        "https://schema.data.gouv.fr/schemas/139bercy/format-commande-publique/2.0.3/marches.json",
-        "Données essentielles de la commande publique (DECP) 2.0.3", "json"),
-}
 
 
 class CatalogueError(OpenDataError):

@@ -30,8 +30,9 @@ from jsonschema import Draft7Validator, ValidationError
 
 from resources.publishing.national import load_schema
 from resources.common.files import write_text_atomic
+from resources.common.vocabulary import DECP
 
-SCHEMA = "decp-2.0.3"
+SCHEMA = DECP
 HOLDER_IDS, HOLDER_TYPES = "titulaires.id", "titulaires.typeIdentifiant"
 # Flat column -> JSON type of the DECP property of the same name.
 SCALARS: dict[str, str] = {

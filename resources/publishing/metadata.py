@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anonymisation.policy import Column, Policy
+from resources.common.vocabulary import WITHHELD
 from resources.publishing.national import national_table_schema
 
 LICENCE = {"name": "etalab-2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
@@ -32,7 +33,6 @@ LICENCE = {"name": "etalab-2.0", "path": "https://www.etalab.gouv.fr/licence-ouv
 # Policy types -> Table Schema types; a year is an integer (Etalab: no "year" type in CSV tools).
 FIELD_TYPES = {"string": "string", "integer": "integer", "year": "integer", "number": "number", "date": "date",
                "boolean": "boolean"}
-SECRET = "secret_statistique"
 MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "json": "application/json",
          "md": "text/markdown"}
 SYSTEM_NAMES = {"hr": "système d'information des ressources humaines",
@@ -96,7 +96,7 @@ def table_schema(policy: Policy) -> dict:
     if status is not None:
         # Withheld cells are empty, never 0, and their status column says why (CRPA L312-1-2).
         schema["description"] = (f"Une cellule vide d'une colonne de mesure est couverte par le secret statistique "
-                                 f"lorsque {status.name} vaut {SECRET}.")
+                                 f"lorsque {status.name} vaut {WITHHELD}.")
     return schema
 
 

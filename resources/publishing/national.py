@@ -19,12 +19,10 @@ import json
 from pathlib import Path
 
 from resources.common.institution import config_dir
+from resources.common.vocabulary import NATIONAL_SCHEMAS
 
-# Policy ``national_schema`` value -> file name under ``config/schemas/``.
-SCHEMAS: dict[str, str] = {
-    "scdl-subventions-2.1.1": "scdl-subventions-2.1.1.json",
-    "decp-2.0.3": "decp-2.0.3.json",
-}
+# Policy ``national_schema`` value -> the schema (its file under ``config/schemas/``, its URL...).
+SCHEMAS = NATIONAL_SCHEMAS
 
 
 def schema_path(name: str) -> Path:
@@ -33,7 +31,7 @@ def schema_path(name: str) -> Path:
         # A typo in a policy must fail loudly: silently falling back to our own
         # conventions would publish a file the national consolidation rejects.
         raise KeyError(f"national schema '{name}' is unknown; known: {', '.join(sorted(SCHEMAS))}")
-    return config_dir() / "schemas" / SCHEMAS[name]
+    return config_dir() / "schemas" / SCHEMAS[name].file
 
 
 def load_schema(name: str) -> dict:

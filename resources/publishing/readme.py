@@ -7,6 +7,7 @@ drifts from what the pipeline did. It names columns and counts, never a value.
 from __future__ import annotations
 
 from anonymisation.policy import Policy
+from resources.common.vocabulary import WITHHELD
 from resources.publishing.metadata import Producer, VersionInfo, coverage
 
 # Why the builders leave rows out (the keys of the anonymisation report's ``left_out``).
@@ -52,7 +53,7 @@ def _anonymisation(policy: Policy, info: VersionInfo) -> str:
     withheld = sum((counts.get("withheld") or {}).values())
     if withheld:
         lines.append(f"- {withheld} cellule(s) couverte(s) par le secret statistique: vides, jamais 0, et signalées "
-                     "par la valeur `secret_statistique` de la colonne de statut.")
+                     f"par la valeur `{WITHHELD}` de la colonne de statut.")
     if counts.get("redactions"):
         lines.append(f"- {sum(counts['redactions'].values())} mention(s) de données personnelles remplacée(s) "
                      "par une balise dans les textes libres (ex. `[NIR]`).")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from resources.common.errors import ConfigurationError
+from resources.common.vocabulary import NATIONAL_SCHEMAS
 
 # udata/core/dataset/constants.py (UpdateFrequency): id -> expected delay between updates.
 _DAY, _WEEK, _MONTH, _YEAR = dt.timedelta(days=1), dt.timedelta(weeks=1), dt.timedelta(days=31), dt.timedelta(days=365)
@@ -47,11 +48,6 @@ HOSTED_EXTENSIONS = frozenset({"csv", "json", "txt", "xml", "zip"})
 BASE_GRANULARITIES = ("poi", "other")
 # Licence ids are rows of the instance's License collection (GET /api/1/datasets/licenses/).
 LICENCES = {"etalab-2.0": "lov2", "lov2": "lov2", "odc-odbl": "odc-odbl", "odbl-1.0": "odc-odbl"}
-# Schema names of schema.data.gouv.fr's catalogue, and the format of the file they describe.
-NATIONAL_SCHEMAS = {
-    "scdl-subventions-2.1.1": ({"name": "scdl/subventions", "version": "2.1.1"}, "csv"),
-    "decp-2.0.3": ({"name": "139bercy/format-commande-publique", "version": "2.0.3"}, "json"),
-}
 CHECKSUM_TYPE = "sha256"
 
 @dataclass(frozen=True)
@@ -132,7 +128,10 @@ def udata_payload(datapackage: dict[str, Any], organization: str, base_url: str,
         "spatial": {"zones": list(spatial["zones"]), "granularity": granularity},
         "private": False, "organization": organization,
     }
-    schema, schema_format = NATIONAL_SCHEMAS.get(extra.get("national_schema") or "", (None, None))
+    national = NATIONAL_SCHEMAS.get(extra.get("national_schema") or "")
+    # udata names a schema of schema.data.gouv.fr's catalogue by its name and version.
+    schema = {"name": national.udata_name, "version": national.udata_version} if national else None
+    schema_format = national.format if national else None
     files = []
     for res in datapackage.get("resources", []):
         algorithm, _, digest = str(res.get("hash", "")).partition(":")

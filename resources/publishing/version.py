@@ -36,8 +36,8 @@ from resources.publishing.readme import readme
 from resources.publishing.crashpoints import write_point
 from resources.common.errors import OpenDataError
 from resources.common.files import file_sha256
+from resources.common.vocabulary import DECP
 
-DECP = "decp-2.0.3"
 # Change it when what the writers produce changes: every dataset then makes a new version.
 FORMAT = "1"
 
