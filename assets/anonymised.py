@@ -21,14 +21,14 @@ from quality.suite import Finding, Outcome
 from resources.store import OutputStore
 
 
-def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str], store_root: str,
+def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str],
                       year_columns: dict[str, str]) -> list[dg.AssetsDefinition]:
     """Build the anonymised asset of every policy of the catalogue.
 
     ``year_columns`` names the column each yearly input is partitioned by, so a
     dataset whose cells never span two years is built one year at a time.
     """
-    return [_asset(policy, institution, store_root, year_split(policy, year_columns)) for policy in catalogue.values()]
+    return [_asset(policy, institution, year_split(policy, year_columns)) for policy in catalogue.values()]
 
 
 def _description(policy: Policy) -> str:
@@ -36,17 +36,17 @@ def _description(policy: Policy) -> str:
     return f"{policy.description}\n\nLegal basis: {policy.legal_basis}\n\n{basis}"
 
 
-def _previous(store_root: str, dataset: str) -> pd.DataFrame | None:
+def _previous(store: OutputStore, dataset: str) -> pd.DataFrame | None:
     """The previous published version, for carried suppression and differencing checks.
 
     Read through the store, which first finishes a swap a crash interrupted:
     reading ``latest/`` directly could find nothing and carry no withheld cell over.
     """
-    path = OutputStore(root=store_root).previous(dataset)
+    path = store.previous(dataset)
     return pd.read_parquet(path) if path is not None else None
 
 
-def _asset(policy: Policy, institution: tuple[str, str], store_root: str, split: str | None) -> dg.AssetsDefinition:
+def _asset(policy: Policy, institution: tuple[str, str], split: str | None) -> dg.AssetsDefinition:
     key = anonymised_key(policy)
     deps = [extracted_key(i) for i in policy.inputs]
     guard = dg.AssetCheckSpec(
@@ -57,20 +57,20 @@ def _asset(policy: Policy, institution: tuple[str, str], store_root: str, split:
 
     @dg.asset(
         key=key, group_name=policy.domain, deps=deps, check_specs=[guard], description=_description(policy),
-        required_resource_keys={"staging", "candidates"}, kinds={"pandas", "parquet"},
+        required_resource_keys={"staging", "candidates", "store"}, kinds={"pandas", "parquet"},
         tags={"nominative": "yes", "noindex": "yes"} if policy.nominative else {},
         metadata={"policy_hash": policy.hash, "legal_basis": policy.legal_basis},
     )
     def _anonymise(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         outcome = run_dataset(policy, context.resources.staging, context.resources.candidates, context.run.run_id,
-                              dt.date.today(), institution, _previous(store_root, policy.dataset), split)
+                              dt.date.today(), institution, _previous(context.resources.store, policy.dataset), split)
         for leak in outcome.leaks:
             context.log.error(leak.message())
         candidates = context.resources.candidates
         candidates.record_verdict(outcome.candidate, LEAK_GUARD, not outcome.leaks)
         record_outcome(Path(candidates.reports), dt.date.today(), _guard_outcome(outcome), context.run.run_id)
         if outcome.leaks:
-            hold([policy], LEAK_GUARD, OutputStore(root=store_root), Path(candidates.reports), dt.date.today(),
+            hold([policy], LEAK_GUARD, context.resources.store, Path(candidates.reports), dt.date.today(),
                  context.run.run_id)
         return dg.MaterializeResult(metadata=_metadata(outcome), check_results=[_guard_result(outcome)])
 

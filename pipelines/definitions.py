@@ -73,7 +73,7 @@ def build_definitions(institution: Institution,
     for contract in contracts:
         assets += extraction_assets(contract, partitions)
     identity = (institution.name, institution.siret)
-    assets += anonymised_assets(catalogue, identity, str(institution.store_dir), year_columns(contracts))
+    assets += anonymised_assets(catalogue, identity, year_columns(contracts))
     assets += published_assets(catalogue, producer(institution))
     assets += datagouv_assets(catalogue, institution.datagouv, institution.public_base_url)
     checks = quality_checks(catalogue, CheckSettings(institution.first_year, institution.row_drift))

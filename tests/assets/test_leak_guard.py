@@ -44,7 +44,7 @@ def leaking_run(monkeypatch, tmp_path: Path):
     policy = load_catalogue()["marches_publics"]
     raw_subject = dataclasses.replace(policy.column("objet"), treatment="keep")
     broken = dataclasses.replace(policy, columns=tuple(raw_subject if c.name == "objet" else c for c in policy.columns))
-    [guarded] = anonymised_assets({"marches_publics": broken}, (institution.name, institution.siret), str(institution.store_dir), {})
+    [guarded] = anonymised_assets({"marches_publics": broken}, (institution.name, institution.siret), {})
 
     @dg.asset(deps=[guarded.key], key=["finance", "open", "marches_publics"])
     def publish() -> None:

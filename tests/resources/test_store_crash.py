@@ -84,7 +84,7 @@ def test_a_kill_at_every_write_point_leaves_old_or_new_and_the_next_anonymisatio
             if mode == "exchange":  # before any repair, as the web server reads it
                 _reader_sees_a_whole_version(root / DATASET / "latest", frames)
             store = OutputStore(root=str(root))
-            previous = _previous(str(root), DATASET)  # what the next run's anonymisation reads first
+            previous = _previous(OutputStore(root=str(root)), DATASET)  # what the next run's anonymisation reads first
             assert previous is not None and any(previous.equals(f) for f in frames), where
             _reader_sees_a_whole_version(root / DATASET / "latest", frames)
             assert all(verify(root / DATASET / day) == [] for day in store.versions(DATASET)), where
@@ -171,7 +171,7 @@ def test_a_kill_between_the_two_renames_leaves_the_previous_version_to_the_next_
     old, new = _candidates(home)
     done = _kill(home, new, TOMORROW, "swap")
     assert done.returncode == -9, done.stderr[-2000:]
-    previous = _previous(str(home / "demo" / "store"), DATASET)
+    previous = _previous(OutputStore(root=str(home / "demo" / "store")), DATASET)
     assert previous is not None
     assert previous.equals(pd.read_parquet(old)) or previous.equals(pd.read_parquet(new))
     assert verify(home / "demo" / "store" / DATASET / "latest") == []
