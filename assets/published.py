@@ -25,7 +25,6 @@ import dagster as dg
 
 from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
-from pipelines.alerts import deliver, integrity_alert
 from assets.candidate_checks import blocking_checks, related
 from assets.keys import anonymised_key, open_key
 from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
@@ -34,6 +33,7 @@ from resources.publishing.version import content_digest, write_version
 from quality.incidents import record_incidents
 from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
+from resources.publishing.alerts import deliver, integrity_alert
 from resources.store import Commit, OutputStore, PublicationError
 
 # Counts of the anonymisation report that the metadata carry (never a value).
