@@ -17,6 +17,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("pipelines", "assets", "resources", "quality", "anonymisation")
 DAGSTER = ("dagster", "dagster_")  # dagster itself and its integrations (dagster_k8s, dagster_shared...)
+# The rooms of the house (docs/architecture.md): room -> (the other rooms it may import, whether it may
+# import Dagster). A module's room is the longest prefix of its name listed here. The plain rooms must
+# not reach Dagster even through another module (test_plain_rooms_never_reach_dagster).
+ROOMS: dict[str, tuple[frozenset[str], bool]] = {
+    "resources.common": (frozenset(), False),  # institution config, errors, atomic files, vocabulary
+    "resources.sourcing": (frozenset({"resources.common"}), False),  # source contracts, streaming readers
+    "anonymisation": (frozenset({"resources.common", "resources.sourcing"}), False),
+    # published files, metadata, catalogue, national schemas, the store's integrity, alerts: read policies
+    "resources.publishing": (frozenset({"resources.common", "anonymisation"}), False),
+    # "resources" only where QUALITY_THROUGH_RESOURCES says so
+    "quality": (frozenset({"resources.common", "resources.sourcing", "resources.publishing", "anonymisation",
+                           "resources"}), False),
+    # the Dagster resources: one module per outside system
+    "resources": (frozenset({"resources.common", "resources.sourcing", "resources.publishing"}), True),
+    "assets": (frozenset({"resources", "resources.common", "resources.sourcing", "resources.publishing",
+                          "anonymisation", "quality"}), True),
+    "pipelines": (frozenset({"resources", "resources.common", "resources.sourcing", "resources.publishing",
+                             "anonymisation", "quality", "assets"}), True),
+}
 # quality modules that still reach Dagster through a resource they read (a ConfigurableResource of
 # resources/): the list may only shrink, as those resources become plain libraries (issue 13, item 4).
 QUALITY_THROUGH_RESOURCES = {"quality.suite_runs": {"resources.candidates", "resources.staging"}}
@@ -180,6 +199,50 @@ def test_the_graph_is_read_from_every_module() -> None:
     assert any(i.type_only and i.name.startswith("dagster._") for i in executors)
     toy = {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}
     assert cycles(toy) == [["a", "b", "c", "a"]]
+
+
+def room(module: str) -> str:
+    """The room of a module: the longest prefix of its name that ``ROOMS`` lists."""
+    parts = module.split(".")
+    for size in range(len(parts), 0, -1):
+        if (prefix := ".".join(parts[:size])) in ROOMS:
+            return prefix
+    raise AssertionError(f"{module} is in no room of ROOMS")
+
+
+def layering(edges: dict[str, frozenset[str]]) -> list[str]:
+    """Every import of a module of ours that its room may not make (``ROOMS``)."""
+    return sorted(f"{module} -> {target}" for module, targets in edges.items() for target in targets
+                  if room(target) != room(module) and room(target) not in ROOMS[room(module)][0])
+
+
+def test_the_layering_check_sees_a_wrong_import() -> None:
+    """The check is not vacuous: a plain library importing a resource, an asset importing pipelines fail it."""
+    toy = {"resources.sourcing.streaming": frozenset({"resources.sources"}),
+           "assets.published": frozenset({"pipelines.alerts", "resources.store"}),
+           "resources.sources": frozenset({"resources.sourcing.streaming"}), "pipelines.alerts": frozenset(),
+           "resources.store": frozenset()}
+    assert layering(toy) == ["assets.published -> pipelines.alerts", "resources.sourcing.streaming -> resources.sources"]
+    assert room("resources.publishing.version") == "resources.publishing" and room("resources.store") == "resources"
+
+
+def test_every_room_imports_only_what_the_table_allows() -> None:
+    wrong = layering(graph())
+    assert not wrong, "imports across rooms that ROOMS does not allow:\n" + "\n".join(wrong)
+
+
+def test_plain_rooms_never_reach_dagster() -> None:
+    """The rooms ``ROOMS`` marks plain import no Dagster, and reach none through another module.
+
+    quality/ is the one plain room that may still reach Dagster, through the
+    resources ``QUALITY_THROUGH_RESOURCES`` lists (a list that may only shrink).
+    """
+    for module in modules():
+        if ROOMS[room(module)][1] or room(module) == "quality":
+            continue
+        reached = closure(module)
+        dagster = sorted(f"{m}: {i.name}" for m in reached for i in imports(m) if _is_dagster(i.name))
+        assert not dagster, f"{module} reaches Dagster: {dagster}"
 
 
 def test_no_import_cycle() -> None:
