@@ -34,7 +34,8 @@ from quality.incidents import record_incidents
 from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
 from resources.publishing.alerts import deliver, integrity_alert
-from resources.store import Commit, OutputStore, PublicationError
+from resources.publishing.store_folders import Commit, PublicationError
+from resources.store import OutputStore
 
 # Counts of the anonymisation report that the metadata carry (never a value).
 SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", "k_anonymity", "redactions")

@@ -34,7 +34,8 @@ from pipelines.definitions import producer
 from quality.suite_runs import published_shape
 from resources.candidates import CandidateArea
 from resources.common.institution import config_dir, load_institution
-from resources.store import OutputStore, verify
+from resources.publishing.integrity import verify
+from resources.store import OutputStore
 from tests.quality.conftest import DemoRun, run_opendata
 
 TODAY = dt.date.today()

@@ -34,7 +34,7 @@ from pipelines.definitions import build_definitions
 from quality.metadata_score import score, total
 from resources.datagouv import udata_payload
 from resources.common.institution import config_dir, load_institution, project_root
-from resources.store import read_sums, verify
+from resources.publishing.integrity import read_sums, verify
 from tests.quality.conftest import DemoRun, run_opendata
 from tests.resources.udata_server import UdataServer
 

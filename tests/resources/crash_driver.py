@@ -75,7 +75,7 @@ def main() -> None:
     if name == "demo_publish":  # imported once here, not again in every forked child
         import assets.published  # noqa: F401
         import pipelines.definitions  # noqa: F401
-    import resources.store as store_module
+    import resources.publishing.store_folders as store_module
 
     if mode == "no-exchange":
         store_module._renameat2 = None

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from resources.publishing.crashpoints import CRASH_EXIT, WRITE_POINTS
-from resources.store import OutputStore, read_sums, verify
+from resources.publishing.integrity import read_sums, verify
+from resources.store import OutputStore
 
 DAY1, DAY2, DAY3 = dt.date(2026, 11, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 3)
 ROOT = Path(__file__).resolve().parents[2]

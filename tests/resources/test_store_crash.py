@@ -25,7 +25,8 @@ from pipelines.steward import build_steward_page
 from resources.candidates import CandidateArea
 from resources.publishing.crashpoints import CRASH_EXIT, WRITE_POINTS
 from resources.common.institution import load_institution
-from resources.store import OutputStore, verify
+from resources.publishing.integrity import verify
+from resources.store import OutputStore
 from tests.quality.conftest import DemoRun
 from tests.resources.test_store import ROOT, drive
 
@@ -121,7 +122,7 @@ def test_one_digit_changed_in_latest_is_restored_reported_and_never_certified(
 KILL = textwrap.dedent("""
     import datetime as dt, os, sys, json
     from pathlib import Path
-    import resources.store as store_module
+    import resources.publishing.store_folders as store_module
     from anonymisation.policy import load_catalogue
     from assets.published import publish
     from pipelines.definitions import producer
