@@ -28,8 +28,9 @@ from anonymisation.review_page import review_dir, write_review_page
 from anonymisation.persons import Persons, collect_persons, institution_places, oppositions
 from anonymisation.policy import Policy
 from anonymisation.report import AnonymisationReport, combine
-from resources.candidates import CandidateArea, NothingStagedError, staged_reader
+from resources.publishing.candidate_folders import CandidateFolders, NothingStagedError, staged_reader
 from resources.common.institution import config_dir
+from resources.sourcing.staging_folders import StagingFolders
 from resources.staging import StagingArea
 from resources.common.code_version import code_version
 
@@ -97,7 +98,7 @@ def _index(staging_root: str, stamp: str) -> IdentifierIndex:
     return index
 
 
-def _stamp(staging: StagingArea) -> str:
+def _stamp(staging: StagingFolders) -> str:
     """Changes whenever a person table (or the structures, for the institution's places) is re-extracted.
 
     The caches then follow the sources. The person tables are the registry's
@@ -132,7 +133,7 @@ def year_split(policy: Policy, year_columns: dict[str, str]) -> str | None:
     return first if first in year_columns and year_columns[first] in dimensions else None
 
 
-def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea, run_id: str,
+def run_dataset(policy: Policy, staging: StagingFolders, candidates: CandidateFolders, run_id: str,
                 as_of: dt.date, institution: tuple[str, str], previous: pd.DataFrame | None = None,
                 split: str | None = None) -> DatasetOutcome:
     """Anonymise one dataset from staging into a candidate, with its report and its leak-guard findings.
@@ -166,7 +167,7 @@ def run_dataset(policy: Policy, staging: StagingArea, candidates: CandidateArea,
     return DatasetOutcome(policy, candidate, report, paths, leaks, out)
 
 
-def _guard(out: pd.DataFrame, policy: Policy, staging: StagingArea, stamp: str, as_of: dt.date) -> list[LeakFinding]:
+def _guard(out: pd.DataFrame, policy: Policy, staging: StagingFolders, stamp: str, as_of: dt.date) -> list[LeakFinding]:
     """The leak guard on the candidate; what it flags is shown to the DPO on a page of the private work folder."""
     accepted = load_accepted(accepted_findings_path()) if accepted_findings_path().is_file() else []
     skip = policy.exception.columns if policy.exception else ()

@@ -14,7 +14,7 @@ import pandas as pd
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import PublishedTable, Relation
-from resources.candidates import CandidateArea
+from resources.publishing.candidate_folders import CandidateFolders
 from resources.common.vocabulary import PUBLISHED
 
 
@@ -25,7 +25,7 @@ def _counts(policy: Policy, frame: pd.DataFrame, by: tuple[str, ...]) -> Publish
     return PublishedTable(policy.dataset, counts, by)
 
 
-def audit_inputs(catalogue: dict[str, Policy], candidates: CandidateArea) -> tuple[list[PublishedTable], list[Relation]]:
+def audit_inputs(catalogue: dict[str, Policy], candidates: CandidateFolders) -> tuple[list[PublishedTable], list[Relation]]:
     """Published tables and the relations between them, from the latest candidates.
 
     Each table's own margins were audited when it was protected (with its true

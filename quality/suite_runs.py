@@ -27,9 +27,9 @@ from quality.ledger import record_outcome
 from quality.open_suites import Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
 from quality.suite import Finding, Outcome, Suite
-from resources.candidates import NothingStagedError
+from resources.publishing.candidate_folders import NothingStagedError
 from resources.sourcing.contracts import TableContract
-from resources.staging import MANIFEST, StagingArea
+from resources.sourcing.staging_folders import MANIFEST, StagingFolders
 
 
 @contextmanager
@@ -46,7 +46,7 @@ def has_source_suite(table: TableContract) -> bool:
     return bool(source_rules(table.system).get(table.name)) or bool(table.key)
 
 
-def _reference_reader(staging: StagingArea):
+def _reference_reader(staging: StagingFolders):
     def read(target: str, key: str) -> list:
         system, table = target.split(".")
         path = staging.latest(system, table)
@@ -58,11 +58,11 @@ def _reference_reader(staging: StagingArea):
     return read
 
 
-def source_suite_for(table: TableContract, staging: StagingArea) -> Suite:
+def source_suite_for(table: TableContract, staging: StagingFolders) -> Suite:
     return source_suite(table, source_rules(table.system).get(table.name, ()), _reference_reader(staging))
 
 
-def check_source(table: TableContract, staging: StagingArea, partitions: list[str] | None, run_id: str,
+def check_source(table: TableContract, staging: StagingFolders, partitions: list[str] | None, run_id: str,
                  reports: Path, day: dt.date) -> Outcome:
     """Validate the staged partitions of this run against the table's source suite."""
     suite = source_suite_for(table, staging)
@@ -101,7 +101,7 @@ def for_validation(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(date_as_object=False)
 
 
-def staged_years(staging: StagingArea, inputs: tuple[str, ...]) -> tuple[int, ...]:
+def staged_years(staging: StagingFolders, inputs: tuple[str, ...]) -> tuple[int, ...]:
     """Years for which a partitioned input of a dataset holds rows (its latest staged run of each year)."""
     years: set[int] = set()
     for item in inputs:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from resources.sourcing.contracts import TableContract
 from resources.common.errors import InvalidTextError, SourceUnavailableError
 from resources.sources import SourceDatabase
-from resources.staging import StagingArea
+from resources.sourcing.staging_folders import StagingFolders
 from resources.sourcing.streaming import outside_range_filter, prefetch, year_window
 
 # The operator's console (stderr) and the run's compute log: names and counts only.
@@ -50,7 +50,7 @@ class ExtractionResult:
 
 def extract_table(
     db: SourceDatabase,
-    staging: StagingArea,
+    staging: StagingFolders,
     table: TableContract,
     years: list[int] | None,
     run_id: str,

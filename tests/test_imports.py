@@ -24,11 +24,9 @@ ROOMS: dict[str, tuple[frozenset[str], bool]] = {
     "resources.common": (frozenset(), False),  # institution config, errors, atomic files, vocabulary
     "resources.sourcing": (frozenset({"resources.common"}), False),  # source contracts, streaming readers
     "anonymisation": (frozenset({"resources.common", "resources.sourcing"}), False),
-    # published files, metadata, catalogue, national schemas, the store's integrity, alerts: read policies
-    "resources.publishing": (frozenset({"resources.common", "anonymisation"}), False),
-    # "resources" only where QUALITY_THROUGH_RESOURCES says so
-    "quality": (frozenset({"resources.common", "resources.sourcing", "resources.publishing", "anonymisation",
-                           "resources"}), False),
+    # published files and their metadata, candidates, the store's folders, alerts: read policies and staging
+    "resources.publishing": (frozenset({"resources.common", "resources.sourcing", "anonymisation"}), False),
+    "quality": (frozenset({"resources.common", "resources.sourcing", "resources.publishing", "anonymisation"}), False),
     # the Dagster resources: one module per outside system
     "resources": (frozenset({"resources.common", "resources.sourcing", "resources.publishing"}), True),
     "assets": (frozenset({"resources", "resources.common", "resources.sourcing", "resources.publishing",
@@ -36,9 +34,6 @@ ROOMS: dict[str, tuple[frozenset[str], bool]] = {
     "pipelines": (frozenset({"resources", "resources.common", "resources.sourcing", "resources.publishing",
                              "anonymisation", "quality", "assets"}), True),
 }
-# quality modules that still reach Dagster through a resource they read (a ConfigurableResource of
-# resources/): the list may only shrink, as those resources become plain libraries (issue 13, item 4).
-QUALITY_THROUGH_RESOURCES = {"quality.suite_runs": {"resources.candidates", "resources.staging"}}
 
 
 @dataclass(frozen=True)
@@ -232,13 +227,9 @@ def test_every_room_imports_only_what_the_table_allows() -> None:
 
 
 def test_plain_rooms_never_reach_dagster() -> None:
-    """The rooms ``ROOMS`` marks plain import no Dagster, and reach none through another module.
-
-    quality/ is the one plain room that may still reach Dagster, through the
-    resources ``QUALITY_THROUGH_RESOURCES`` lists (a list that may only shrink).
-    """
+    """The rooms ``ROOMS`` marks plain import no Dagster, and reach none through another module."""
     for module in modules():
-        if ROOMS[room(module)][1] or room(module) == "quality":
+        if ROOMS[room(module)][1]:
             continue
         reached = closure(module)
         dagster = sorted(f"{m}: {i.name}" for m in reached for i in imports(m) if _is_dagster(i.name))
@@ -259,23 +250,13 @@ def test_anonymisation_is_a_plain_library() -> None:
         assert not upper and not dagster, f"{module} reaches {upper + dagster}"
 
 
-def test_quality_does_not_import_dagster_nor_the_assets() -> None:
-    """quality/ imports no Dagster itself and reaches no asset or pipeline module.
-
-    Through resources/ it may still reach Dagster: only where listed in
-    ``QUALITY_THROUGH_RESOURCES``, a list that may only shrink.
-    """
-    through: dict[str, set[str]] = {}
+def test_quality_is_a_plain_library() -> None:
+    """quality/ reaches neither Dagster nor the assets, pipelines and Dagster resources, even through another module."""
     for module in _in("quality"):
-        assert not [i.name for i in imports(module) if _is_dagster(i.name)], f"{module} imports Dagster"
         reached = closure(module)
-        upper = sorted(m for m in reached if _top(m) in ("assets", "pipelines"))
-        assert not upper, f"{module} reaches {upper}"
-        direct = {m for m in graph()[module] if _top(m) == "resources"
-                  and any(_is_dagster(i.name) for r in closure(m) for i in imports(r))}
-        if direct:
-            through[module] = direct
-    assert through == QUALITY_THROUGH_RESOURCES
+        upper = sorted(m for m in reached if _top(m) in ("assets", "pipelines") or room(m) == "resources")
+        dagster = sorted(f"{m}: {i.name}" for m in reached for i in imports(m) if _is_dagster(i.name))
+        assert not upper and not dagster, f"{module} reaches {upper + dagster}"
 
 
 def test_no_private_dagster_import_at_run_time() -> None:

@@ -1,2 +1,2 @@
-"""Source contracts and streaming readers, without Dagster: what the pipeline expects of a
-source table, and how a table is read in bounded memory and cast to its contract."""
+"""Source contracts, streaming readers and the staging folders, without Dagster: what the pipeline expects of
+a source table, how a table is read in bounded memory and cast to its contract, and where it waits once extracted."""
