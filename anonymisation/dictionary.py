@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from resources.sourcing.contracts import CLASSES, NAME_ROLES, ColumnClass, SystemContract, TableContract, load_contract
 from resources.common.institution import SYSTEMS, config_dir
+from resources.sourcing.contracts import CLASSES, NAME_ROLES, ColumnClass, SystemContract, TableContract, load_contract
 
 __all__ = ["CLASSES", "ColumnClass", "Dictionary", "DictionaryError", "Entry", "PersonSource", "load_dictionary"]
 

@@ -18,21 +18,21 @@ from anonymisation.apply import ApplyContext, apply
 from anonymisation.datasets import BUILDERS, BuildContext
 from anonymisation.dictionary import Dictionary, load_dictionary
 from anonymisation.freetext import FreeTextScanner, engine
-from anonymisation.freetext.person_rules import eponyms
-from anonymisation.freetext.names import PublicNames
 from anonymisation.freetext.addresses import PublicAddresses
+from anonymisation.freetext.names import PublicNames
+from anonymisation.freetext.person_rules import eponyms
 from anonymisation.guard import IdentifierIndex, LeakFinding, hmac_key, load_accepted, scan_frame
 from anonymisation.guard_shapes import PersonShapes
 from anonymisation.kinds.registry import kind_of
-from anonymisation.review_page import review_dir, write_review_page
 from anonymisation.persons import Persons, collect_persons, institution_places, oppositions
 from anonymisation.policy import Policy
 from anonymisation.report import AnonymisationReport, combine
-from resources.publishing.candidate_folders import CandidateFolders, NothingStagedError, staged_reader
+from anonymisation.review_page import review_dir, write_review_page
+from resources.common.code_version import code_version
 from resources.common.institution import config_dir
+from resources.publishing.candidate_folders import CandidateFolders, NothingStagedError, staged_reader
 from resources.sourcing.staging_folders import StagingFolders
 from resources.staging import StagingArea
-from resources.common.code_version import code_version
 
 
 @dataclass

@@ -14,8 +14,8 @@ import pandas as pd
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.sdc import PublishedTable, Relation
-from resources.publishing.candidate_folders import CandidateFolders
 from resources.common.vocabulary import PUBLISHED
+from resources.publishing.candidate_folders import CandidateFolders
 
 
 def _counts(policy: Policy, frame: pd.DataFrame, by: tuple[str, ...]) -> PublishedTable:

@@ -25,13 +25,13 @@ from anonymisation.policy import Policy
 from anonymisation.sdc import audit
 from assets.audit import audit_inputs
 from assets.keys import anonymised_key
-from resources.publishing.version import conformance
-from quality.suite_runs import check_open, published_shape, staged_years
 from quality.index_page import index_path
 from quality.ledger import Publication, record_outcome, record_publication
 from quality.open_suites import Expectations
 from quality.suite import Finding, Outcome
+from quality.suite_runs import check_open, published_shape, staged_years
 from resources.common.errors import OpenDataError
+from resources.publishing.version import conformance
 from resources.store import OutputStore
 
 LEAK_GUARD = "leak_guard"  # run inside the anonymised asset itself (assets.anonymised)

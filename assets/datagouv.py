@@ -14,8 +14,8 @@ import dagster as dg
 
 from anonymisation.policy import Policy
 from assets.keys import datagouv_key, open_key
-from resources.datagouv import udata_payload
 from resources.common.institution import DatagouvSettings
+from resources.datagouv import udata_payload
 
 
 def datagouv_assets(catalogue: dict[str, Policy], settings: DatagouvSettings | None,

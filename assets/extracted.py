@@ -14,15 +14,15 @@ import dagster as dg
 from assets.candidate_checks import outcome_result
 from assets.keys import asset_key, extracted_key
 from assets.partitions import YearPartitions
-from quality.suite_runs import check_source, has_source_suite
 from quality.index_page import index_path
 from quality.ledger import SourceNotice, record_outcome, record_source_notice
 from quality.source_suites import source_rules
 from quality.suite import Outcome
-from resources.sourcing.contracts import SystemContract, TableContract
+from quality.suite_runs import check_source, has_source_suite
 from resources.common.errors import OpenDataError, SourceUnavailableError
 from resources.common.vocabulary import EXTRACTED
 from resources.extraction import ExtractionResult, extract_table
+from resources.sourcing.contracts import SystemContract, TableContract
 
 PERSONAL_TAG = "personal data"
 SOURCE_CHECK = "mise_en_qualite"

@@ -27,14 +27,14 @@ from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
 from assets.candidate_checks import blocking_checks, related
 from assets.keys import anonymised_key, open_key
-from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
-from resources.publishing.metadata import Producer
-from resources.publishing.version import content_digest, write_version
 from quality.incidents import record_incidents
 from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
 from resources.publishing.alerts import deliver, integrity_alert
+from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
+from resources.publishing.metadata import Producer
 from resources.publishing.store_folders import Commit, PublicationError
+from resources.publishing.version import content_digest, write_version
 from resources.store import OutputStore
 
 # Counts of the anonymisation report that the metadata carry (never a value).

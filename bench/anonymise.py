@@ -44,9 +44,9 @@ def ensure_sources(url: str) -> None:
 
 
 def extract_all(url: str, staging_root: str) -> float:
-    from resources.sourcing.contracts import load_contract
     from resources.extraction import extract_table
     from resources.sources import SourceDatabase
+    from resources.sourcing.contracts import load_contract
     from resources.staging import StagingArea
 
     staging, started, rows = StagingArea(root=staging_root), time.perf_counter(), 0

@@ -30,8 +30,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from resources.sourcing.contracts import TableContract, load_contract  # noqa: E402
 from resources.common.institution import config_dir  # noqa: E402
+from resources.sourcing.contracts import TableContract, load_contract  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/opendata_bench"
 TABLE = "inscriptions"

@@ -181,8 +181,8 @@ def copy_floor(url: str, first: int, last: int) -> tuple[float, int]:
     """psql COPY of the pipeline's own SELECT of every table and year, one session; (seconds, lines)."""
     from sqlalchemy.dialects import postgresql
 
-    from resources.sourcing.contracts import load_contract
     from resources.sources import SourceDatabase
+    from resources.sourcing.contracts import load_contract
     from resources.sourcing.streaming import build_select, compile_literal, year_window
 
     institution = load_institution("demo")

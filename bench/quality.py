@@ -40,10 +40,10 @@ from bench.anonymise import MARKER  # noqa: E402
 from bench.extract import DEFAULT_URL, ensure_database  # noqa: E402
 from quality.suite_runs import for_validation  # noqa: E402
 from quality.engine import RESULT_FORMAT  # noqa: E402  (GX itself is imported on first use)
-from resources.sourcing.contracts import TableContract, load_contract  # noqa: E402
-from resources.extraction import ExtractionResult, extract_table  # noqa: E402
 from resources.common.institution import SYSTEMS, config_dir  # noqa: E402
+from resources.extraction import ExtractionResult, extract_table  # noqa: E402
 from resources.sources import SourceDatabase  # noqa: E402
+from resources.sourcing.contracts import TableContract, load_contract  # noqa: E402
 from resources.staging import StagingArea  # noqa: E402
 
 OPEN_DATASETS = ("laureats", "effectifs_etudiants")
@@ -61,8 +61,8 @@ clock = [time.perf_counter()]
 def lap(): clock.append(time.perf_counter()); return clock[-1] - clock[-2]
 from quality import engine
 from quality.source_suites import source_rules, source_suite
-from resources.sourcing.contracts import load_contract
 from resources.common.institution import config_dir
+from resources.sourcing.contracts import load_contract
 table = load_contract(config_dir() / "contracts" / "default", "students").tables["etudiants"]
 suite = source_suite(table, source_rules("students")["etudiants"])
 out = {{"before": lap()}}
@@ -146,8 +146,8 @@ def read(staging: StagingArea, table: TableContract, partition: str | None, colu
 
 def source_checks(key: str, table: TableContract, extracted: ExtractionResult, staging: StagingArea, reports: Path) -> None:
     """validate alone, read + validate, check_source: the same partitions, one after the other."""
-    from quality.suite_runs import check_source, source_suite_for
     from quality.engine import validate
+    from quality.suite_runs import check_source, source_suite_for
 
     parts = partitions(extracted)
     suite = source_suite_for(table, staging)
@@ -187,8 +187,8 @@ def source_checks(key: str, table: TableContract, extracted: ExtractionResult, s
 
 def result_formats(table: TableContract, staging: StagingArea, parts: list[str] | None, repeat: int) -> None:
     """One GX validation of the whole table per result format (engine internals: its batch and suite)."""
-    from quality.suite_runs import source_suite_for
     from quality.engine import _batch_definition, gx_suite, scrub
+    from quality.suite_runs import source_suite_for
 
     suite = source_suite_for(table, staging)
     columns = suite.columns()
@@ -218,8 +218,8 @@ def open_checks(staging: StagingArea, work: Path) -> None:
     """Candidates built as the pipeline builds them, then their blocking suite (second-run drift rule included)."""
     from anonymisation.policy import load_catalogue
     from assets.anonymising import run_dataset
-    from quality.suite_runs import check_open, published_shape, staged_years
     from quality.open_suites import Expectations
+    from quality.suite_runs import check_open, published_shape, staged_years
     from resources.candidates import CandidateArea
 
     catalogue = load_catalogue()

@@ -27,9 +27,9 @@ from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import POLICY_DIR, Policy, PolicyError, load_catalogue
 from quality.source_suites import SOURCE_DIR, source_rules, source_suite
 from quality.suite import SuiteError
-from resources.sourcing.contracts import CLASSES, SystemContract, TableContract, load_contract
 from resources.common.errors import ConfigurationError
 from resources.common.institution import SYSTEMS
+from resources.sourcing.contracts import CLASSES, SystemContract, TableContract, load_contract
 
 
 @dataclass(frozen=True)

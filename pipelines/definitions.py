@@ -21,7 +21,6 @@ from assets.candidate_checks import CheckSettings, quality_checks
 from assets.datagouv import datagouv_assets
 from assets.extracted import extraction_assets
 from assets.partitions import YearPartitions
-from resources.publishing.metadata import Producer
 from assets.published import published_assets
 from pipelines.alerts import run_failure_alert_sensor
 from pipelines.backfill_sensor import backfill_publication_sensor
@@ -31,10 +30,11 @@ from pipelines.jobs import INSTITUTION_TAG, domain_jobs, extraction_jobs, extrac
 from pipelines.nightly import night_schedule, publication_sensor
 from pipelines.steward import steward_page_sensor
 from resources.candidates import CandidateArea
-from resources.sourcing.contracts import year_columns
-from resources.datagouv import DatagouvPublisher
 from resources.common.institution import SYSTEMS, Institution, load_institution
+from resources.datagouv import DatagouvPublisher
+from resources.publishing.metadata import Producer
 from resources.sources import SourceDatabase
+from resources.sourcing.contracts import year_columns
 from resources.staging import StagingArea
 from resources.store import OutputStore
 

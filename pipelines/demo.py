@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 
 from pipelines.definitions import build_definitions
 from pipelines.home_lock import Holder, home_lock
-from pipelines.run_records import fail_killed_runs, open_instance, run_tags
 from pipelines.launch import launch_night, recent_years
+from pipelines.run_records import fail_killed_runs, open_instance, run_tags
 from pipelines.steward import steward_page
 from pipelines.summary import RunSummary
 from resources.common.errors import OpenDataError

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from resources.sourcing.contracts import TableContract
 from resources.common.errors import InvalidTextError, SourceUnavailableError
 from resources.sources import SourceDatabase
+from resources.sourcing.contracts import TableContract
 from resources.sourcing.staging_folders import StagingFolders
 from resources.sourcing.streaming import outside_range_filter, prefetch, year_window
 

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 from sqlalchemy.engine import URL, make_url
 
-from resources.sourcing.contracts import TableContract
 from resources.common.errors import SchemaDriftError, SourceUnavailableError
+from resources.sourcing.contracts import TableContract
 from resources.sourcing.streaming import (
     YearWindow,
     build_select,

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.preconditions import require_columns, require_margins
 from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
+from anonymisation.sdc.preconditions import require_columns, require_margins
 from anonymisation.sdc.repair import Audited, audit_and_repair
 from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
 

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from stdnum.fr import siret as siret_code
 
-from resources.common.uai import is_valid_uai
 from resources.common.errors import ConfigurationError
+from resources.common.uai import is_valid_uai
 
 SYSTEMS: tuple[str, ...] = ("hr", "finance", "students")
 DEFAULT_URL_ENV = {system: f"OPENDATA_{system.upper()}_URL" for system in SYSTEMS}

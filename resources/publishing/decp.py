@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 from jsonschema import Draft7Validator, ValidationError
 
-from resources.publishing.national import load_schema
 from resources.common.files import write_text_atomic
 from resources.common.vocabulary import DECP
+from resources.publishing.national import load_schema
 
 SCHEMA = DECP
 HOLDER_IDS, HOLDER_TYPES = "titulaires.id", "titulaires.typeIdentifiant"

@@ -47,9 +47,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resources.publishing.crashpoints import write_point
 from resources.common.errors import OpenDataError
 from resources.common.files import file_sha256
+from resources.publishing.crashpoints import write_point
 from resources.publishing.integrity import METADATA, SUMS, WHOLE, Incident, mismatches, read_sums, verified_file, verify
 
 __all__ = ["LATEST", "METADATA", "SUMS", "Check", "Commit", "PublicationError", "StoreFolders", "read_sums", "verify"]

@@ -29,14 +29,14 @@ import pandas as pd
 
 from anonymisation.evolution import PolicyChange
 from anonymisation.policy import Policy
+from resources.common.errors import OpenDataError
+from resources.common.files import file_sha256
+from resources.common.vocabulary import DECP
+from resources.publishing.crashpoints import write_point
 from resources.publishing.csv_file import validate_csv, write_csv
 from resources.publishing.decp import validate_decp, write_decp
 from resources.publishing.metadata import Producer, VersionInfo, datapackage, file_entry, table_schema
 from resources.publishing.readme import readme
-from resources.publishing.crashpoints import write_point
-from resources.common.errors import OpenDataError
-from resources.common.files import file_sha256
-from resources.common.vocabulary import DECP
 
 # Change it when what the writers produce changes: every dataset then makes a new version.
 FORMAT = "1"

@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from resources.sourcing.contracts import PartitionSpec, TableContract
 from resources.common.errors import ContractViolationError, InvalidTextError
+from resources.sourcing.contracts import PartitionSpec, TableContract
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import yaml
 from anonymisation.dictionary import load_dictionary
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import POLICY_DIR, PolicyError, content_hash, load_catalogue, load_policy
-from resources.sourcing.contracts import load_contract
 from resources.common.institution import SYSTEMS, config_dir
+from resources.sourcing.contracts import load_contract
 
 
 def test_the_whole_catalogue_loads_reviewed() -> None:

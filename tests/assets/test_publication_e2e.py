@@ -29,11 +29,11 @@ from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from anonymisation.policy import load_catalogue
-from resources.publishing.csv_file import validate_csv
 from pipelines.definitions import build_definitions
 from quality.metadata_score import score, total
-from resources.datagouv import udata_payload
 from resources.common.institution import config_dir, load_institution, project_root
+from resources.datagouv import udata_payload
+from resources.publishing.csv_file import validate_csv
 from resources.publishing.integrity import read_sums, verify
 from tests.quality.conftest import DemoRun, run_opendata
 from tests.resources.udata_server import UdataServer

@@ -17,8 +17,8 @@ from anonymisation.datasets import BUILDERS
 from anonymisation.policy import load_catalogue
 from assets.anonymising import run_dataset, year_split
 from resources.candidates import CandidateArea
-from resources.sourcing.contracts import load_contract, year_columns
 from resources.common.institution import SYSTEMS, load_institution
+from resources.sourcing.contracts import load_contract, year_columns
 from resources.staging import StagingArea
 
 SPLIT = "finance.lignes_budgetaires"

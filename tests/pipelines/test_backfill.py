@@ -24,8 +24,8 @@ from pipelines.definitions import build_definitions
 from pipelines.demo import ensure_demo_sources
 from pipelines.jobs import PUBLICATION_JOB
 from pipelines.nightly import PUBLICATION_SENSOR
-from resources.sourcing.contracts import load_contract
 from resources.common.institution import SYSTEMS, config_dir, load_institution, project_root
+from resources.sourcing.contracts import load_contract
 from tests.pipelines.test_cli import HR_DATASETS, held_back
 
 OPENDATA = str(Path(sys.executable).parent / "opendata")

@@ -12,8 +12,8 @@ import pytest
 
 from anonymisation.policy import load_catalogue
 from assets.candidate_checks import needs_secrecy_check
-from resources.sourcing.contracts import load_contract
 from resources.common.institution import SYSTEMS, config_dir, project_root
+from resources.sourcing.contracts import load_contract
 
 OPENDATA = str(Path(sys.executable).parent / "opendata")
 

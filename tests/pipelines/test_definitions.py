@@ -11,8 +11,8 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import build_definitions
-from resources.sourcing.contracts import load_contract
 from resources.common.institution import SYSTEMS, load_institution, project_root
+from resources.sourcing.contracts import load_contract
 
 
 @pytest.fixture

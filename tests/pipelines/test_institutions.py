@@ -21,8 +21,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-import pipelines.institutions as operator
 from pipelines.definitions import build_definitions
+import pipelines.institutions as operator
 from pipelines.institutions import attribute_name, institution_ids, key_prefix, prefixed_definitions
 from pipelines.jobs import INSTITUTION_TAG
 from resources.common.institution import Institution, load_institution, project_root

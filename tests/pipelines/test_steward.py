@@ -16,10 +16,10 @@ import dagster as dg
 import pytest
 from rich.console import Console
 
-import pipelines.steward as steward
 from pipelines.demo import run_demo
 from pipelines.jobs import INSTITUTION_TAG, PUBLICATION_JOB, RUN_RETRY_ON_STEP_FAILURE_TAG
 from pipelines.run_records import COMMAND_TAG
+import pipelines.steward as steward
 from quality.ledger import outcomes
 from resources.common.institution import SYSTEMS, project_root
 

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from quality.suite_runs import check_source, has_source_suite
 from quality.engine import QualityError, docs_index, publish_docs, validate
 from quality.source_suites import source_rules, source_suite
 from quality.suite import Rule, Suite
+from quality.suite_runs import check_source, has_source_suite
 from resources.sourcing.contracts import load_contract
 from resources.staging import StagingArea
 

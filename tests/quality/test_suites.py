@@ -13,8 +13,8 @@ from anonymisation.policy import POLICY_DIR, Policy, load_catalogue
 from quality.open_suites import PLANNED_YEARS, PUBLISHED, SECRET, Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
 from quality.suite import ROW_LEVEL, Rule, Suite, SuiteError, condition_columns
-from resources.sourcing.contracts import ColumnSpec, SystemContract, TableContract, load_contract
 from resources.common.institution import SYSTEMS, config_dir
+from resources.sourcing.contracts import ColumnSpec, SystemContract, TableContract, load_contract
 
 SOURCE_TABLES = [(system, table) for system in SYSTEMS for table in source_rules(system)]
 DATASETS = sorted(path.stem for path in POLICY_DIR.glob("*.yaml"))

@@ -8,8 +8,8 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from resources.sourcing.contracts import arrow_type, load_contract
 from resources.common.errors import ConfigurationError
+from resources.sourcing.contracts import arrow_type, load_contract
 from tests.resources.source_fixture import CONTRACT
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from quality.metadata_score import CRITERIA, score, total, udata_score
-from resources.datagouv import DatagouvError, DatagouvPublisher, ResourceFile, udata_payload
 from resources.common.errors import ConfigurationError
+from resources.datagouv import DatagouvError, DatagouvPublisher, ResourceFile, udata_payload
 from tests.resources.udata_server import UdataServer
 
 ORG = "5e8f3a2b9c1d4e6f7a8b9c0d"

@@ -9,10 +9,10 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from resources.sourcing.contracts import load_contract
 from resources.common.errors import ContractViolationError, SchemaDriftError
 from resources.extraction import extract_table
 from resources.sources import SourceDatabase
+from resources.sourcing.contracts import load_contract
 from resources.staging import StagingArea
 from tests.resources.source_fixture import PLANTED_ADDRESS, create_source, row, write_contract
 

@@ -11,10 +11,10 @@ import pytest
 
 from assets.partitions import YearPartitions
 from pipelines.synthetic.generate import generate
-from resources.sourcing.contracts import load_contract
-from resources.extraction import extract_table
 from resources.common.institution import SYSTEMS, config_dir
+from resources.extraction import extract_table
 from resources.sources import SourceDatabase
+from resources.sourcing.contracts import load_contract
 from resources.staging import StagingArea
 
 AS_OF = dt.date(2026, 11, 22)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from resources.common.uai import is_valid_uai, uai_check_letter
 from resources.common.errors import ConfigurationError
 from resources.common.institution import config_dir, load_institution
+from resources.common.uai import is_valid_uai, uai_check_letter
 
 
 def _variant(tmp_path: Path, **changes) -> Path:

@@ -22,10 +22,10 @@ from assets.partitions import YearPartitions
 from pipelines.steward import build_steward_page
 from quality.ledger import source_notices
 from resources.candidates import CandidateArea
-from resources.sourcing.contracts import load_contract
 from resources.common.errors import InvalidTextError, SourceUnavailableError
 from resources.extraction import extract_table
 from resources.sources import SourceDatabase
+from resources.sourcing.contracts import load_contract
 from resources.staging import StagingArea
 from tests.resources.source_fixture import CONTRACT, create_source, write_contract
 

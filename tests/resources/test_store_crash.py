@@ -18,13 +18,13 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from assets.anonymised import _previous
 from anonymisation.policy import load_catalogue
+from assets.anonymised import _previous
 from pipelines.definitions import build_definitions
 from pipelines.steward import build_steward_page
 from resources.candidates import CandidateArea
-from resources.publishing.crashpoints import CRASH_EXIT, WRITE_POINTS
 from resources.common.institution import load_institution
+from resources.publishing.crashpoints import CRASH_EXIT, WRITE_POINTS
 from resources.publishing.integrity import verify
 from resources.store import OutputStore
 from tests.quality.conftest import DemoRun
@@ -122,11 +122,11 @@ def test_one_digit_changed_in_latest_is_restored_reported_and_never_certified(
 KILL = textwrap.dedent("""
     import datetime as dt, os, sys, json
     from pathlib import Path
-    import resources.publishing.store_folders as store_module
     from anonymisation.policy import load_catalogue
     from assets.published import publish
     from pipelines.definitions import producer
     from resources.common.institution import load_institution
+    import resources.publishing.store_folders as store_module
     from resources.store import OutputStore
 
     home, dataset, candidate, day, when = sys.argv[1:6]
