@@ -6,12 +6,13 @@ add it to ``KINDS`` below, one line.
 
 from __future__ import annotations
 
-from anonymisation.kinds import aggregate, amounts, rows
+from anonymisation.kinds import aggregate, amounts, rates, rows
 from anonymisation.kinds.base import Kind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     aggregate.KIND,
     amounts.KIND,
+    rates.KIND,
     rows.KIND,
 )}
 

@@ -1,6 +1,7 @@
 """The words that several rooms write, written once: a typo in one of them is a file that no check matches.
 
-- The status of a published cell (``publie`` / ``secret_statistique``): written
+- The status of a published cell (``publie`` / ``secret_statistique``, and
+  ``denominateur_insuffisant`` for a rate not computed): written
   by the suppression, read by the open-data suites, the disclosure audit, the
   README and the Table Schema.
 - The year column of a staged row (``_partition``): added by the staged reader,
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 # The status column of an aggregate's measure: shown, or withheld by statistical secrecy.
 PUBLISHED = "publie"
 WITHHELD = "secret_statistique"
+# A rate's denominator is shown but under the minimum (20, the education ministry's practice): no rate computed.
+INSUFFICIENT_DENOMINATOR = "denominateur_insuffisant"
 
 # The year a staged row was extracted for (absent for reference tables).
 PARTITION = "_partition"
