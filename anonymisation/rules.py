@@ -42,18 +42,21 @@ def _fail(policy: Policy, column: str, rule: str, detail: str) -> PolicyError:
 
 def source_class(policy: Policy, column: Column, dictionary: Dictionary) -> str | None:
     """Dictionary class of a column's source, resolved through the policy's inputs."""
-    if not column.source:
-        return None
-    table, _, name = column.source.partition(".")
+    return _class_of(policy, column.name, column.source, dictionary) if column.source else None
+
+
+def _class_of(policy: Policy, published: str, source: str, dictionary: Dictionary) -> str:
+    """Dictionary class of a source ``table.column`` that ``published`` (a column or a setting) reads."""
+    table, _, name = source.partition(".")
     if name.startswith("_"):
         return "non_personal"  # made by the builder from codes and dates: a year, a period
     systems = [i.split(".")[0] for i in policy.inputs if i.split(".")[1] == table]
     if not systems:
-        raise _fail(policy, column.name, "policy format", f"source table '{table}' is not among the inputs")
+        raise _fail(policy, published, "policy format", f"source table '{table}' is not among the inputs")
     try:
         return dictionary.get(systems[0], table, name).cls
     except DictionaryError as exc:
-        raise _fail(policy, column.name, "classified source", str(exc)) from None
+        raise _fail(policy, published, "classified source", str(exc)) from None
 
 
 def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
@@ -81,6 +84,12 @@ def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
                             "dimension of a protected aggregate, or be covered by a declared 'sensitive_use'")
         elif cls == "free_text" and column.treatment != "scan":
             raise _fail(policy, column.name, "free-text scan", "free text is published only after scanning")
+    for source in kind.section_sources(policy):
+        # A figure computed under a condition on a sensitive value (a rate of successes "by health status")
+        # publishes that value as surely as a column does.
+        if _class_of(policy, source, source, dictionary) == "sensitive" and policy.sensitive_use is None:
+            raise _fail(policy, source, "CRPA L311-6", "a figure is computed from a sensitive column: "
+                        "only under a declared 'sensitive_use'")
     kind.check_settings(policy)
     kind.check_shape(policy)
 

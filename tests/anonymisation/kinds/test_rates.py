@@ -89,6 +89,18 @@ def test_a_rates_policy_without_its_numerator_or_denominator_is_refused(tmp_path
         load_policy(path)
 
 
+def test_a_rate_under_a_condition_on_a_sensitive_column_needs_a_declared_sensitive_use(tmp_path: Path) -> None:
+    """A share of students "in a disability situation" publishes that health fact as surely as a column would."""
+    section = {**SECTION, "success": "etudiants.situation_handicap", "success_values": ["True"]}
+
+    def sensitive(raw: dict) -> None:
+        _as_rates(raw, section)
+        raw["inputs"].append("students.etudiants")
+
+    with pytest.raises(PolicyError, match=r"^effectifs_etudiants\.etudiants\.situation_handicap: .*sensitive_use"):
+        load_policy(_variant(tmp_path, "effectifs_etudiants", sensitive))
+
+
 def test_the_open_suite_blocks_a_rate_above_one_and_a_rate_under_the_minimum(policy: Policy) -> None:
     great_expectations()
     suite = open_suite(policy, Expectations(2020, 2026))
