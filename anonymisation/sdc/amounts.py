@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
-from anonymisation.sdc.preconditions import require_columns, require_margins
+from anonymisation.sdc.preconditions import require_columns, require_margins, require_mask
 from anonymisation.sdc.repair import Audited, audit_and_repair
 from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
 
@@ -43,6 +43,7 @@ def protect_amounts(
     margins: Sequence[Sequence[str]] = (),
     protection: float = 0.15,
     name: str = "table",
+    applies: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, SuppressionReport]:
     """Aggregate amounts per cell and withhold the cells that would reveal a contributor.
 
@@ -51,6 +52,10 @@ def protect_amounts(
     withheld), ``nombre_contributeurs`` (EMPTY too when withheld: a count of
     one or two beneficiaries is itself a small cell) and the status.
     ``margins`` are groups of dims whose sums are known elsewhere.
+    ``applies`` (bool, aligned on ``rows``) marks the rows the rule protects
+    (a person's pay, a payment to a natural person): a cell holding none is
+    the institution's own account, a public document, and is withheld only
+    as a complement. None: the rule applies to every cell.
     """
     where = f"protect_amounts({name})"
     require_margins(where, dims, margins)
@@ -64,6 +69,8 @@ def protect_amounts(
         if rows[column].isna().any():
             raise ValueError(f"{where}: column '{column}' has {int(rows[column].isna().sum())} missing values "
                              "(rule: every amount belongs to a known contributor)")
+    if applies is not None:
+        require_mask(where, rows, applies, "applies")
     net = rows.groupby([*dims, contributor_col], dropna=False, sort=True)[amount_col].sum().reset_index()
     net["_abs"] = net[amount_col].abs()
     cells = net.groupby(list(dims), dropna=False, sort=True).agg(
@@ -72,8 +79,9 @@ def protect_amounts(
     total = cells["total"].to_numpy(dtype=float)
     absolute, top = cells["absolute"].to_numpy(dtype=float), cells["top"].to_numpy(dtype=float)
     contributors = cells["contributors"].to_numpy(dtype=np.int64)
-    few = contributors < min_contributors
-    dominated = ~few & (top > dominance * absolute)  # "no unit contributes more than 85 %": 85 % passes
+    covered = _covered(rows, dims, applies, cells)
+    few = covered & (contributors < min_contributors)
+    dominated = covered & ~few & (top > dominance * absolute)  # "no unit contributes more than 85 %": 85 % passes
     primary = few | dominated
     need = np.where(primary, protection * np.abs(total), 0.0)
     need = np.where(dominated, np.maximum(need, top / dominance - absolute), need)
@@ -102,6 +110,15 @@ def protect_amounts(
         withheld_carried=0, threshold=min_contributors,
         k_anonymity=int(contributors[~withheld].min()) if (~withheld).any() else None, notes=notes)
     return frame, report
+
+
+def _covered(rows: pd.DataFrame, dims: tuple[str, ...], applies: pd.Series | None, cells: pd.DataFrame) -> np.ndarray:
+    """The cells the rule protects: those holding at least one row it applies to (all, without ``applies``)."""
+    if applies is None:
+        return np.ones(len(cells), bool)
+    flagged = rows[list(dims)].assign(_applies=applies.to_numpy(dtype=bool))
+    anyone = flagged.groupby(list(dims), dropna=False, sort=True)["_applies"].any().reset_index()
+    return cells[list(dims)].merge(anyone, on=list(dims), how="left")["_applies"].fillna(False).to_numpy(dtype=bool)
 
 
 def _frame(cells: pd.DataFrame, dims: tuple[str, ...], total: np.ndarray, contributors: np.ndarray,

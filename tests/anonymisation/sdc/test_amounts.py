@@ -82,3 +82,20 @@ def test_missing_contributor_is_refused() -> None:
     frame = pd.DataFrame({"nature": ["A"], "siret": [None], "montant": [1.0]})
     with pytest.raises(ValueError, match="'siret'"):
         protect_amounts(frame, ["nature"], contributor_col="siret", amount_col="montant")
+
+
+def test_the_rule_applies_only_to_the_rows_it_protects() -> None:
+    """An account of the institution with one supplier is public; a cell holding a person's pay is protected."""
+    rows = lines("achats", [1000.0]) + lines("paie", [3000.0], 10) + lines("autres", [10.0, 10.0, 10.0], 20)
+    frame = pd.DataFrame(rows, columns=["nature", "siret", "montant"])
+    applies = frame["nature"].eq("paie")
+    out, report = protect_amounts(frame, ["nature"], contributor_col="siret", amount_col="montant", applies=applies)
+    assert status(out, "achats") == PUBLISHED and status(out, "paie") == WITHHELD
+    assert report.withheld_small == 1
+
+
+def test_a_misaligned_applies_mask_is_refused() -> None:
+    frame = pd.DataFrame(lines("A", [1.0, 2.0, 3.0]), columns=["nature", "siret", "montant"])
+    with pytest.raises(ValueError, match="applies"):
+        protect_amounts(frame, ["nature"], contributor_col="siret", amount_col="montant",
+                        applies=pd.Series([True], index=[99]))
