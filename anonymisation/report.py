@@ -13,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from anonymisation import utility as utility_
+
 
 @dataclass
 class AnonymisationReport:
@@ -42,6 +44,8 @@ class AnonymisationReport:
     public_names_kept: int = 0
     ner_review: list[dict] = field(default_factory=list)  # column, row, entity: where NER alone redacted
     notes: list[str] = field(default_factory=list)
+    utility: dict | None = None  # a protected table's utility (anonymisation.utility.Utility.as_dict)
+    totals: list[dict] = field(default_factory=list)  # exact totals published: {"by": {dimension: value}, "measure", "value"}
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -60,7 +64,7 @@ def combine(parts: list[tuple[int, AnonymisationReport]]) -> AnonymisationReport
     first = parts[0][1]
     out = AnonymisationReport(**{**first.as_dict(), "rows_in": 0, "rows_out": 0, "opposition_removed": 0,
                                  "left_out": {}, "withheld": {}, "redactions": {}, "public_names_kept": 0,
-                                 "ner_review": [], "notes": []})
+                                 "ner_review": [], "notes": [], "utility": None, "totals": []})
     ks = [r.k_anonymity for _, r in parts if r.k_anonymity is not None]
     out.k_anonymity = min(ks) if ks else None
     for year, report in parts:
@@ -74,6 +78,9 @@ def combine(parts: list[tuple[int, AnonymisationReport]]) -> AnonymisationReport
                 total[key] = total.get(key, 0) + value
         out.ner_review += report.ner_review
         out.notes += [f"{year}: {note}" for note in report.notes]
+        out.totals += report.totals
+    measured = [utility_.Utility.from_dict(r.utility) for _, r in parts if r.utility is not None]
+    out.utility = utility_.combine(measured).as_dict() if measured else None
     return out
 
 
@@ -85,6 +92,27 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body or '<tr><td>aucun</td></tr>'}</tbody></table>"
+
+
+def _utility(record: dict | None) -> str:
+    """What reusers keep: cells published, persons (euros) in them, totals exact."""
+    if record is None:
+        return "<p>Sans objet: ce jeu ne publie pas de cellules protégées.</p>"
+    kept = utility_.Utility.from_dict(record)
+    return _table(["mesure", "publié / total", "part"], [
+        ["cellules publiées", f"{utility_.number(kept.cells_published)} / {utility_.number(kept.cells)}",
+         utility_.percent(kept.share_cells)],
+        [f"{kept.unit} dans les cellules publiées", f"{utility_.number(kept.published)} / {utility_.number(kept.total)}",
+         utility_.percent(kept.share_measure)],
+        ["totaux de chaque année publiés exactement", "oui" if kept.totals_exact else "non", ""],
+    ])
+
+
+def _totals(totals: list[dict]) -> str:
+    """The exact totals the dataset publishes, one row per total, a column per dimension it is taken over."""
+    dims = list(dict.fromkeys(d for t in totals for d in t["by"]))
+    return _table([*dims, "mesure", "valeur"],
+                  [[t["by"].get(d, "ensemble") for d in dims] + [t["measure"], utility_.number(t["value"])] for t in totals])
 
 
 def render_html(report: AnonymisationReport) -> str:
@@ -118,6 +146,8 @@ th,td{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style></head><
 <h2>Colonnes publiées</h2>{published}
 <h2>Colonnes écartées (jamais publiées)</h2><p>{dropped}</p>
 <h2>Cellules non publiées (secret statistique)</h2>{withheld}
+<h2>Utilité</h2>{_utility(report.utility)}
+<h2>Totaux publiés</h2>{_totals(report.totals)}
 <h2>Lignes écartées</h2>{left_out}
 <h2>Texte libre: remplacements par type</h2>{redactions}
 <p>Noms publics conservés (bâtiments, rues, laboratoires): {report.public_names_kept}</p>
