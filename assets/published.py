@@ -38,7 +38,9 @@ from resources.publishing.version import content_digest, write_version
 from resources.store import OutputStore
 
 # Counts of the anonymisation report that the metadata carry (never a value).
-SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", "k_anonymity", "redactions")
+# The utility figures and the exact totals reach the README and datapackage.json the same way.
+SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", "k_anonymity", "redactions",
+           "utility", "totals")
 
 
 def published_assets(catalogue: dict[str, Policy], producer: Producer) -> list[dg.AssetsDefinition]:

@@ -7,6 +7,7 @@ drifts from what the pipeline did. It names columns and counts, never a value.
 from __future__ import annotations
 
 from anonymisation.policy import Policy
+from anonymisation.utility import Utility, number, sentence
 from resources.common.vocabulary import WITHHELD
 from resources.publishing.metadata import Producer, VersionInfo, coverage
 
@@ -17,6 +18,7 @@ LEFT_OUT = {
     "left_out_share_outside_scdl_range": "pourcentage de subvention absent ou hors de 0,01 à 1, que le schéma SCDL "
                                          "refuse (à corriger à la source)",
 }
+TOTALS_SHOWN = 40  # rows of the README's totals table; all of them are in datapackage.json
 FREQUENCIES = {"daily": "chaque jour", "weekly": "chaque semaine", "monthly": "chaque mois", "annual": "chaque année",
                "irregular": "à chaque changement des données"}
 
@@ -54,10 +56,34 @@ def _anonymisation(policy: Policy, info: VersionInfo) -> str:
     if withheld:
         lines.append(f"- {withheld} cellule(s) couverte(s) par le secret statistique: vides, jamais 0, et signalées "
                      f"par la valeur `{WITHHELD}` de la colonne de statut.")
+    if counts.get("utility"):
+        lines.append(f"- Ce qui reste aux réutilisateurs: {sentence(Utility.from_dict(counts['utility']))}.")
     if counts.get("redactions"):
         lines.append(f"- {sum(counts['redactions'].values())} mention(s) de données personnelles remplacée(s) "
                      "par une balise dans les textes libres (ex. `[NIR]`).")
     return "\n".join(lines)
+
+
+def _code(value: object) -> str:
+    return "(vide)" if value is None or value == "" else str(value).replace("|", "/")
+
+
+def _totals(info: VersionInfo) -> str:
+    """The exact totals the file's cells add up to, withheld cells included (empty when none is published)."""
+    totals = info.anonymisation.get("totals") or []
+    if not totals:
+        return ""
+    dims = list(dict.fromkeys(d for t in totals for d in t["by"]))
+    lines = ["| " + " | ".join([*(f"`{d}`" for d in dims), "mesure", "valeur"]) + " |",
+             "|" + "---|" * (len(dims) + 2)]
+    lines += ["| " + " | ".join([*(_code(t["by"].get(d, "ensemble")) for d in dims), f"`{t['measure']}`",
+                                 number(t["value"])]) + " |" for t in totals[:TOTALS_SHOWN]]
+    more = len(totals) - TOTALS_SHOWN
+    rest = (f"\n\nLes {more} autres totaux sont dans `datapackage.json` "
+            "(`x_opendata.anonymisation.totals`).") if more > 0 else ""
+    return ("\n## Totaux\n\nCes totaux sont exacts: ils comptent aussi les cellules couvertes par le secret "
+            "statistique, et diffèrent donc de la somme des cellules publiées quand une cellule est couverte."
+            "\n\n" + "\n".join(lines) + rest + "\n")
 
 
 def _change(info: VersionInfo) -> str:
@@ -120,4 +146,4 @@ Base légale: {policy.legal_basis}
 ## Ce qui a été retiré, et pourquoi
 
 {_anonymisation(policy, info)}
-{_change(info)}"""
+{_totals(info)}{_change(info)}"""
