@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from anonymisation.policy import Policy
+from anonymisation.utility import Utility, percent
 from quality.engine import docs_index, locked
 from quality.incidents import incidents
 from quality.ledger import Publication, SourceNotice, history, outcomes, publications, source_notices
@@ -118,12 +120,28 @@ def _datasets(day_folder: Path, catalogue: dict[str, Policy], found: dict[str, O
         rows.append(
             f"<tr id='{e(name)}'><td><b>{e(policy.title)}</b><br><code>{e(name)}</code></td>"
             f"<td>{'<br>'.join(sources)}</td><td>{_blocking(blocking)}</td>"
-            f"<td>{anon}</td><td>{_publication(published.get(name), failed_blocking)}</td>"
+            f"<td>{anon}</td><td>{_utility(report.with_suffix('.json'))}</td>"
+            f"<td>{_publication(published.get(name), failed_blocking)}</td>"
             f"<td>{_trend(past, f'open.{name}')}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ("Jeu de données", "Contrôles des sources (avertissement)",
-                                             "Contrôles du fichier ouvert (bloquants)", "Anonymisation", "Publication",
+                                             "Contrôles du fichier ouvert (bloquants)", "Anonymisation",
+                                             "Utilité (publié)", "Publication",
                                              "Tendance (lignes, échecs)"))
     return f"<h2>Jeux de données ouverts</h2><table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _utility(report: Path) -> str:
+    """What reusers keep of a protected table, from its anonymisation report: cells, persons (euros), totals."""
+    try:
+        record = json.loads(report.read_text(encoding="utf-8")).get("utility") if report.is_file() else None
+    except (OSError, ValueError):  # a report being rewritten: the next build shows it
+        return "<span class='muted'>—</span>"
+    if not record:
+        return "<span class='muted'>—</span>"
+    kept = Utility.from_dict(record)
+    css = "ok" if kept.totals_exact else "warn"
+    return (f"{percent(kept.share_cells)} des cellules<br>{percent(kept.share_measure)} des {e(kept.unit)}<br>"
+            f"totaux exacts: <span class='{css}'>{'oui' if kept.totals_exact else 'non'}</span>")
 
 
 def _sources(day_folder: Path, found: dict[str, Outcome], catalogue: dict[str, Policy]) -> str:

@@ -110,3 +110,32 @@ def test_the_demo_launches_the_nights_jobs_and_builds_the_page_once(tmp_path: Pa
     # A reference table extracted in a yearly job's run has no year of its own: its source suite checks it whole.
     found = outcomes(tmp_path / "demo" / "reports", dt.date.today())
     assert found["source.hr.structures"].rows == result.summary.rows["hr/extracted/structures"] > 0
+
+
+def test_the_page_shows_what_reusers_keep_of_each_protected_table(tmp_path: Path) -> None:
+    """The utility column: cells and persons (euros) published, totals exact, from the day's anonymisation reports."""
+    from anonymisation.policy_model import Column, Policy
+    from anonymisation.report import AnonymisationReport
+    from anonymisation.utility import EUROS, PERSONS, measure
+
+    def policy(name: str, kind: str) -> Policy:
+        return Policy(dataset=name, domain="students", title=name, description="", legal_basis="", frequency="annual",
+                      builder=name, inputs=(), kind=kind, exception=None,
+                      columns=(Column("n", "keep", "string", "n", "t.n"),))
+
+    reports = tmp_path / "reports"
+    folder = reports / dt.date.today().isoformat() / "anonymisation"
+    kept = {"effectifs": measure([987, 13], [False, True], unit=PERSONS, totals_exact=True),
+            "budget": measure([60.0, -40.0], [False, True], unit=EUROS, totals_exact=False)}
+    for name, utility in [*kept.items(), ("annuaire", None)]:
+        AnonymisationReport(dataset=name, title=name, run_id="r", created_at="c", policy_hash="h", reviewer="DPO",
+                            reviewed_on="d", code_version="v", legal_basis="l", kind="aggregate",
+                            utility=utility.as_dict() if utility else None).write(folder)
+    catalogue = {n: policy(n, k) for n, k in (("effectifs", "aggregate"), ("budget", "amounts"), ("annuaire", "rows"))}
+    page = steward.build_steward_page(reports, catalogue).read_text(encoding="utf-8")
+    assert "<th>Utilité (publié)</th>" in page
+    row = {name: page[page.index(f"<tr id='{name}'>"):].split("</tr>")[0] for name in catalogue}
+    assert ("50,0 % des cellules<br>98,7 % des personnes<br>totaux exacts: <span class='ok'>oui</span>"
+            in row["effectifs"])
+    assert "50,0 % des cellules<br>60,0 % des euros<br>totaux exacts: <span class='warn'>non</span>" in row["budget"]
+    assert "des cellules" not in row["annuaire"]

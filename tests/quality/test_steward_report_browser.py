@@ -20,6 +20,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import load_catalogue
 from tests.quality.conftest import DemoRun
 
@@ -81,12 +82,15 @@ def _assert_renders(driver: webdriver.Chrome, url: str) -> None:
 
 def test_page_renders_every_dataset_with_state_and_trend(page: webdriver.Chrome, tmp_path: Path) -> None:
     assert "Qualité" in page.title
-    rows = page.find_elements(By.XPATH, f"{DATASETS_TABLE}/tbody/tr[@id]")
-    assert sorted(r.get_attribute("id") for r in rows) == sorted(load_catalogue())
+    rows, catalogue = page.find_elements(By.XPATH, f"{DATASETS_TABLE}/tbody/tr[@id]"), load_catalogue()
+    assert sorted(r.get_attribute("id") for r in rows) == sorted(catalogue)
     for row in rows:
         cells = row.find_elements(By.XPATH, "./td")
-        assert len(cells) == 6, row.get_attribute("id")
-        assert cells[4].text.startswith(PUBLICATION_STATES), (row.get_attribute("id"), cells[4].text)
+        assert len(cells) == 7, row.get_attribute("id")
+        assert cells[5].text.startswith(PUBLICATION_STATES), (row.get_attribute("id"), cells[5].text)
+        # A protected table shows what reusers keep of it; a list of rows has nothing to measure.
+        protected = kind_of(catalogue[row.get_attribute("id")].kind).protects_cells
+        assert ("des cellules" in cells[4].text) is protected, (row.get_attribute("id"), cells[4].text)
     charts = page.find_elements(By.XPATH, f"{DATASETS_TABLE}//*[local-name()='svg']")
     assert charts and all(c.size["width"] > 0 and c.size["height"] > 0 for c in charts)
     assert all("lignes" in c.get_attribute("aria-label") for c in charts)
