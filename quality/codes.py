@@ -3,8 +3,11 @@
 Each validator answers "is this value a valid code?" for one reference:
 check keys from python-stdnum, versioned national lists from frformat (the
 validators behind data.gouv.fr's csv-detective and Validata, shipped with
-their lists, offline), and the few lists no package ships (CNU sections, CPV
-divisions) as reviewed files under ``quality/reference/`` naming their source.
+their lists, offline), and the few lists no package ships: the national
+nomenclatures (SISE diploma types, disciplines and sectors, levels, corps,
+BAP, CNU sections) read from ``config/nomenclatures/`` by
+``resources.common.nomenclatures``, the one place their codes are written,
+and the CPV divisions under ``quality/reference/``.
 
 Validation runs on the distinct values of a column, so a million rows with a
 few hundred codes cost a few hundred calls.
@@ -23,6 +26,7 @@ import yaml
 from frformat import CodeCommuneInsee, CodeDepartement, CodePostal, CodeRNA, Millesime
 from stdnum.fr import nir, siren, siret, tva
 
+from resources.common.nomenclatures import codes
 from resources.common.uai import is_valid_uai
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -102,7 +106,17 @@ CODES: dict[str, tuple[str, Callable[[str, Millesime], bool]]] = {
     "code_postal": ("Postal code of the La Poste base (frformat)", lambda v, _: _postal().is_valid(v)),
     "cpv": ("CPV 2008 code: 8 digits, hyphen, check digit, known division", lambda v, _: _cpv(v)),
     "sise_diplome": ("SISE diploma code: 7 digits", lambda v, _: bool(SISE_DIPLOMA.match(v))),
-    "cnu_section": ("CNU section (arrêté du 2 mai 1995)", lambda v, _: v in reference_list("cnu_sections")),
+    "cnu_section": ("CNU section (arrêté du 2 mai 1995, config/nomenclatures/sections_cnu.csv)",
+                    lambda v, _: v in codes("sections_cnu")),
+    "sise_type_diplome": ("SISE type of diploma (BCN N_TYPE_DIPLOME_SISE, config/nomenclatures)",
+                          lambda v, _: v in codes("type_diplome_sise")),
+    "sise_discipline": ("SISE discipline (BCN N_DISCIPLINE_SISE, config/nomenclatures)",
+                        lambda v, _: v in codes("discipline_sise")),
+    "sise_secteur": ("SISE disciplinary sector (BCN N_SECTEUR_DISCIPLINAIRE_SISE, config/nomenclatures)",
+                     lambda v, _: v in codes("secteur_disciplinaire_sise")),
+    "niveau": ("Year of study known to config/nomenclatures/niveau.csv (L1 to D3)", lambda v, _: v in codes("niveau")),
+    "corps": ("Corps known to config/nomenclatures/corps.csv", lambda v, _: v in codes("corps")),
+    "bap": ("BAP of RéFérens III (config/nomenclatures/bap.csv)", lambda v, _: v in codes("bap")),
 }
 
 

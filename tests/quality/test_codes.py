@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from frformat import Millesime
 
+import quality.codes as quality_codes
 from quality.codes import CODES, UnknownCodeError, describe, millesime, reference_list, validity
+from resources.common.institution import config_dir
 from resources.common.uai import uai_check_letter
 
 # A commune of frformat's 2023 COG list that is gone from its 2024 list (merged
@@ -35,6 +39,12 @@ VALID = [
     ("sise_diplome", "2500123"),
     ("cnu_section", "26"),
     ("cnu_section", "01"),
+    ("sise_type_diplome", "XA"),
+    ("sise_discipline", "08"),
+    ("sise_secteur", "36"),
+    ("niveau", "M1"),
+    ("corps", "CONTRACTUEL"),
+    ("bap", "J"),
 ]
 
 INVALID = [
@@ -62,6 +72,12 @@ INVALID = [
     ("cnu_section", "99"),
     ("cnu_section", "42"),  # CNU santé: out of the list on purpose
     ("cnu_section", "1"),
+    ("sise_type_diplome", "xa"),  # codes are case-sensitive
+    ("sise_discipline", "8"),  # two characters
+    ("sise_secteur", "99"),
+    ("niveau", "L4"),
+    ("corps", "MAITRE"),
+    ("bap", "H"),  # not a branch of RéFérens III
 ]
 
 
@@ -145,11 +161,21 @@ def test_every_kind_is_described_for_the_steward(kind: str) -> None:
     assert describe(kind) == CODES[kind][0] and len(describe(kind)) > 10
 
 
-@pytest.mark.parametrize(("name", "present", "absent"), [("cnu_sections", "27", "42"), ("cpv_divisions", "45", "99")])
-def test_reference_lists_are_read_as_strings(name: str, present: str, absent: str) -> None:
-    codes = reference_list(name)
-    assert present in codes and absent not in codes
+def test_reference_lists_are_read_as_strings() -> None:
+    codes = reference_list("cpv_divisions")
+    assert "45" in codes and "99" not in codes
     assert all(isinstance(code, str) for code in codes)
+
+
+def test_cnu_sections_come_from_the_one_nomenclature_file(tmp_path, monkeypatch) -> None:
+    """The CNU list is config/nomenclatures/sections_cnu.csv: a section added there is valid here."""
+    assert not (Path(quality_codes.__file__).parent / "reference" / "cnu_sections.yaml").exists()
+    folder = tmp_path / "nomenclatures"
+    shutil.copytree(config_dir() / "nomenclatures", folder)
+    with (folder / "sections_cnu.csv").open("a", encoding="utf-8") as handle:
+        handle.write("42,Morphologie et morphogenèse,SA,Santé\n")
+    monkeypatch.setenv("OPENDATA_CONFIG_DIR", str(tmp_path))
+    assert validity("cnu_section", ["42", "99"]) == [True, False]
 
 
 def test_a_date_selects_the_cog_vintage_of_its_year() -> None:
