@@ -21,7 +21,10 @@ from anonymisation.kinds.base import Built
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy_model import Column, Policy
 from anonymisation.report import AnonymisationReport
-from anonymisation.treatments import SIMPLE, age_band
+from anonymisation.treatments import SIMPLE, age_band, age_class
+
+# Generalisations of a birth date, read against the reference date of each row (or the day of the run).
+BIRTH_DATE_RULES = {"age_band": age_band, "classe_age": age_class}
 
 _LOG = logging.getLogger(__name__)
 
@@ -35,9 +38,9 @@ def _treat(frame: pd.DataFrame, column: Column, policy: Policy, ctx: ApplyContex
     if column.treatment in ("keep", "label"):
         return values
     if column.treatment == "generalise":
-        if column.rule == "age_band":
+        if column.rule in BIRTH_DATE_RULES:
             reference = [c for c in frame.columns if c.endswith("._date_reference")]
-            return age_band(values, frame[reference[0]] if reference else ctx.as_of)
+            return BIRTH_DATE_RULES[column.rule](values, frame[reference[0]] if reference else ctx.as_of)
         return SIMPLE[column.rule](values)
     if column.treatment == "scan":
         return _scan(values, column, ctx, report)

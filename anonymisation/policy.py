@@ -23,7 +23,7 @@ from anonymisation.rules import enforce
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant"}
-GENERALISATIONS = {"year", "age_band", "departement", "amount_band", "flag", "nationality_group"}
+GENERALISATIONS = {"year", "age_band", "classe_age", "departement", "amount_band", "flag", "nationality_group", "bac_type"}
 TYPES = {"string", "integer", "number", "date", "boolean", "year"}
 
 

@@ -46,6 +46,7 @@ class AnonymisationReport:
     notes: list[str] = field(default_factory=list)
     utility: dict | None = None  # a protected table's utility (anonymisation.utility.Utility.as_dict)
     totals: list[dict] = field(default_factory=list)  # exact totals published: {"by": {dimension: value}, "measure", "value"}
+    risks: dict[str, str] = field(default_factory=dict)  # per withholding rule (keys of ``withheld``), the risk it removes
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -131,7 +132,8 @@ def render_html(report: AnonymisationReport) -> str:
     ])
     published = _table(["colonne", "source", "traitement", "règle"],
                        [[c["name"], c.get("source") or "", c["treatment"], c.get("rule") or ""] for c in report.columns_published])
-    withheld = _table(["règle", "cellules"], [[k, v] for k, v in report.withheld.items()])
+    withheld = _table(["règle", "cellules", "risque écarté"],
+                      [[k, v, report.risks.get(k, "")] for k, v in report.withheld.items()])
     redactions = _table(["entité", "remplacements"], [[k, v] for k, v in sorted(report.redactions.items())])
     review = _table(["colonne", "ligne", "entité"], [[r["column"], r["row"], r["entity"]] for r in report.ner_review])
     left_out = _table(["motif", "lignes"], [[k, v] for k, v in report.left_out.items()])

@@ -9,6 +9,11 @@ Each rule cites what it implements (../shared/reference/legal-and-standards.md):
   even under an exception, unless a declared legal basis for that use
   (``sensitive_use``, an article this product knows) covers it; that basis
   names no one and does not make the dataset nominative;
+- a table published in full, without a small-cell rule, has only the
+  dimensions the national statistics publish unmasked (section 4): no
+  generalised dimension (a generalised value exists because its source is
+  sensitive or quasi-identifying), no sensitive source, and among the
+  quasi-identifiers only those the ministry's own files cross unmasked;
 - free text is published only through the free-text scanner;
 - an exception naming persons honours an opposition list (GDPR art. 21).
 """
@@ -33,6 +38,9 @@ SENSITIVE_BASES = {
     "CGFP L716-1": "somme des dix plus hautes rémunérations et nombre de femmes et d'hommes (loi 2019-828 art. 37)",
     "CGFP L132-9-3": "index de l'égalité professionnelle: écarts de rémunération entre femmes et hommes",
 }
+# Quasi-identifying source columns that the ministry's statistics cross unmasked with public dimensions
+# (legal-and-standards.md section 4: the SISE establishment file and the staff files count by sex).
+PUBLISHED_NATIONALLY = frozenset({"students.etudiants.sexe", "hr.agents.sexe"})
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -76,7 +84,7 @@ def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
             if policy.exception is None or column.name not in policy.exception.columns:
                 raise _fail(policy, column.name, "CRPA L312-1-2",
                             "publishes a direct identifier without a declared exception covering it")
-        elif cls == "sensitive" or (column.rule == "age_band"):
+        elif cls == "sensitive" or column.rule in ("age_band", "classe_age"):
             protected = kind.protects_cells and column.treatment == "generalise" and column.role == "dimension"
             if not (protected or column.name in covered):
                 raise _fail(policy, column.name, "CRPA L311-6",
@@ -92,6 +100,22 @@ def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
                         "only under a declared 'sensitive_use'")
     kind.check_settings(policy)
     kind.check_shape(policy)
+    if kind.publishes_in_full(policy):
+        _check_public_dimensions(policy, dictionary)
+
+
+def _check_public_dimensions(policy: Policy, dictionary: Dictionary) -> None:
+    """A table published in full crosses only dimensions that reveal nothing the national statistics keep secret."""
+    for column in policy.by_role("dimension"):
+        cls = source_class(policy, column, dictionary)
+        system = next((i.split(".")[0] for i in policy.inputs if column.source and
+                       i.split(".")[1] == column.source.partition(".")[0]), "")
+        national = f"{system}.{column.source}" in PUBLISHED_NATIONALLY
+        if column.treatment != "keep" or cls in ("sensitive", "direct_identifier") or (
+                cls == "quasi_identifier" and not national):
+            raise _fail(policy, column.name, "small cells, legal-and-standards section 4",
+                        "a table published in full crosses only public dimensions: a generalised, sensitive or "
+                        "quasi-identifying one goes to a protected table ('protection: secret_statistique')")
 
 
 def _check_sensitive_use(policy: Policy) -> None:

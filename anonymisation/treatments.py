@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from resources.common.nomenclatures import table
+
 # Age bands of the ministry's staff statistics (bilan social), closed on the right.
 AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (0, 25, "moins de 25 ans"),
@@ -47,6 +49,26 @@ def age_band(birth_dates: pd.Series, on: dt.date | pd.Series) -> pd.Series:
     return labels
 
 
+def age_class(birth_dates: pd.Series, on: dt.date | pd.Series) -> pd.Series:
+    """A birth date becomes the national staff files' age class reached on ``on`` (``config/nomenclatures/classe_age.csv``)."""
+    age = _age(birth_dates, on)
+    labels = pd.Series(pd.NA, index=birth_dates.index, dtype="str")
+    for _, row in table("classe_age").iterrows():
+        high = int(row["max_age"]) if row["max_age"] else None
+        mask = (age >= int(row["min_age"] or 0)) & ((age <= high) if high is not None else True) & age.notna()
+        labels = labels.mask(mask, row["libelle"])
+    return labels
+
+
+def _age(birth_dates: pd.Series, on: dt.date | pd.Series) -> pd.Series:
+    """Whole years reached on ``on`` (missing where the birth date is)."""
+    born = pd.to_datetime(birth_dates)
+    ref = pd.to_datetime(on) if isinstance(on, pd.Series) else pd.Timestamp(on)
+    ref_year = ref.dt.year if isinstance(ref, pd.Series) else ref.year
+    ref_md = (ref.dt.month * 100 + ref.dt.day) if isinstance(ref, pd.Series) else ref.month * 100 + ref.day
+    return (ref_year - born.dt.year - ((born.dt.month * 100 + born.dt.day) > ref_md).astype("Int64")).astype("Int64")
+
+
 def departement(commune_codes: pd.Series) -> pd.Series:
     """A COG commune code becomes its département code (2 characters; 3 overseas, 97x)."""
     codes = commune_codes.astype("str")
@@ -76,10 +98,30 @@ def nationality_group(iso_codes: pd.Series) -> pd.Series:
     return group.mask(iso_codes.isna(), "Non renseignée")
 
 
+# Baccalauréat series grouped as the ministry's files group them (bac_lib); anything else is a foreign
+# title, an equivalence (DAEU) or unknown.
+BAC_TYPES: dict[str, tuple[str, ...]] = {
+    "Baccalauréat général": ("GENERAL", "S", "ES", "L"),
+    "Baccalauréat technologique": ("STMG", "STI2D", "STL", "ST2S", "STAV", "STD2A", "STHR", "S2TMD", "STI", "STG", "SMS"),
+    "Baccalauréat professionnel": ("PRO",),
+}
+OTHER_TITLE = "Titre étranger, équivalence ou non renseigné"
+
+
+def bac_type(series: pd.Series) -> pd.Series:
+    """A baccalauréat series becomes its type: general, technological, professional, or another title."""
+    codes = series.astype("str").str.upper().str.strip()
+    out = pd.Series(OTHER_TITLE, index=series.index, dtype="str")
+    for label, members in BAC_TYPES.items():
+        out = out.mask(codes.isin(members), label)
+    return out
+
+
 SIMPLE: dict[str, Callable[[pd.Series], pd.Series]] = {
     "year": year,
     "departement": departement,
     "amount_band": amount_band,
     "flag": flag,
     "nationality_group": nationality_group,
+    "bac_type": bac_type,
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from anonymisation.datasets import Establishment
 from anonymisation.policy import Policy
 from assets.anonymising import DatasetOutcome, run_dataset, year_split
 from assets.candidate_checks import LEAK_GUARD, hold
@@ -21,7 +22,7 @@ from quality.suite import Finding, Outcome
 from resources.store import OutputStore
 
 
-def anonymised_assets(catalogue: dict[str, Policy], institution: tuple[str, str],
+def anonymised_assets(catalogue: dict[str, Policy], institution: Establishment,
                       year_columns: dict[str, str]) -> list[dg.AssetsDefinition]:
     """Build the anonymised asset of every policy of the catalogue.
 
@@ -46,7 +47,7 @@ def _previous(store: OutputStore, dataset: str) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path is not None else None
 
 
-def _asset(policy: Policy, institution: tuple[str, str], split: str | None) -> dg.AssetsDefinition:
+def _asset(policy: Policy, institution: Establishment, split: str | None) -> dg.AssetsDefinition:
     key = anonymised_key(policy)
     deps = [extracted_key(i) for i in policy.inputs]
     guard = dg.AssetCheckSpec(

@@ -15,7 +15,7 @@ import pandas as pd
 import yaml
 
 from anonymisation.apply import ApplyContext, apply
-from anonymisation.datasets import BUILDERS, BuildContext
+from anonymisation.datasets import BUILDERS, BuildContext, Establishment
 from anonymisation.dictionary import Dictionary, load_dictionary
 from anonymisation.freetext import FreeTextScanner, engine
 from anonymisation.freetext.addresses import PublicAddresses
@@ -134,7 +134,7 @@ def year_split(policy: Policy, year_columns: dict[str, str]) -> str | None:
 
 
 def run_dataset(policy: Policy, staging: StagingFolders, candidates: CandidateFolders, run_id: str,
-                as_of: dt.date, institution: tuple[str, str], previous: pd.DataFrame | None = None,
+                as_of: dt.date, institution: Establishment, previous: pd.DataFrame | None = None,
                 split: str | None = None) -> DatasetOutcome:
     """Anonymise one dataset from staging into a candidate, with its report and its leak-guard findings.
 
@@ -148,7 +148,7 @@ def run_dataset(policy: Policy, staging: StagingFolders, candidates: CandidateFo
         scanner=_scanner(staging.root, stamp) if needs_scan else None,
         oppositions=oppositions([policy], read), previous=previous,
     )
-    identity = BuildContext(institution[0], institution[1], as_of)
+    identity = BuildContext(institution, as_of)
     builder = BUILDERS[policy.builder]
     if split is None:
         out, report = apply(builder(read, identity), policy, context)

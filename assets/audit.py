@@ -1,8 +1,10 @@
 """What the disclosure audit reads: the candidates of a group of datasets, and the relations between them.
 
 One file may be safe alone and unsafe beside another: the list of graduates
-(a nominative file, D312-1-3 4°) counts graduates per diploma and mention,
-which is a margin of "diplomas awarded" summed over sex. The audit solves,
+(a nominative file, D312-1-3 4°) counts graduates per diploma, which is a
+margin of "diplomas awarded" summed over sex; a protected cross (enrolments
+by scholarship) sums, per year, cursus and discipline group, to the
+headline enrolment table. The audit solves,
 for every withheld cell of every candidate, the interval its true value can
 take given everything published (a linear programme), and fails when a cell
 is determined. It runs as the blocking check ``secret_statistique`` of each
@@ -42,7 +44,8 @@ def audit_inputs(catalogue: dict[str, Policy], candidates: CandidateFolders) -> 
             tables.append(view)
         for relation in policy.relations:
             by = tuple(relation["by"])
-            tables.append(_counts(policy, frame, by))
+            if view is None:  # a list of rows relates by the counts it reveals; a table of cells by its cells' sums
+                tables.append(_counts(policy, frame, by))
             # "left <= right" is written for the audit as "right >= left".
             op = ">=" if relation.get("op") == "<=" else "=="
             relations.append(Relation(left=relation["right"], right=relation["left"], by=by, op=op))

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from anonymisation.datasets import Establishment  # noqa: E402
 from bench.extract import DEFAULT_URL, ensure_database  # noqa: E402
 from resources.common.institution import SYSTEMS, config_dir  # noqa: E402
 
@@ -73,7 +74,7 @@ def anonymise_all(staging_root: str, work: Path) -> None:
     print(f"{'dataset':<24}{'rows in':>12}{'rows out':>10}{'seconds':>9}{'rows/s':>12}")
     for policy in load_catalogue().values():
         started = time.perf_counter()
-        outcome = run_dataset(policy, staging, candidates, "bench-anonymise", dt.date.today(), ("Université", "19759000300012"))
+        outcome = run_dataset(policy, staging, candidates, "bench-anonymise", dt.date.today(), Establishment("Université", "19759000300012"))
         seconds = time.perf_counter() - started
         rows = outcome.report.rows_in
         per_domain[policy.domain][0] += rows

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.anonymise import MARKER  # noqa: E402
+from anonymisation.datasets import Establishment  # noqa: E402
 from bench.extract import DEFAULT_URL, ensure_database  # noqa: E402
 from quality.suite_runs import for_validation  # noqa: E402
 from quality.engine import RESULT_FORMAT  # noqa: E402  (GX itself is imported on first use)
@@ -232,7 +233,7 @@ def open_checks(staging: StagingArea, work: Path) -> None:
     for name in OPEN_DATASETS:
         policy = catalogue[name]
         started = time.perf_counter()
-        outcome = run_dataset(policy, staging, candidates, "bench-quality", today, ("Université", "19759000300012"))
+        outcome = run_dataset(policy, staging, candidates, "bench-quality", today, Establishment("Université", "19759000300012"))
         anonymise_s = time.perf_counter() - started
         years = staged_years(staging, policy.inputs)
         rows, by_year = published_shape(policy, outcome.candidate)  # as if this file were the version online

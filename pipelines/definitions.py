@@ -15,6 +15,7 @@ import os
 
 import dagster as dg
 
+from anonymisation.datasets import Establishment
 from anonymisation.policy import POLICY_DIR
 from assets.anonymised import anonymised_assets
 from assets.candidate_checks import CheckSettings, quality_checks
@@ -72,7 +73,7 @@ def build_definitions(institution: Institution,
     assets: list[dg.AssetsDefinition] = []
     for contract in contracts:
         assets += extraction_assets(contract, partitions)
-    identity = (institution.name, institution.siret)
+    identity = Establishment(institution.name, institution.siret)
     assets += anonymised_assets(catalogue, identity, year_columns(contracts))
     assets += published_assets(catalogue, producer(institution))
     assets += datagouv_assets(catalogue, institution.datagouv, institution.public_base_url)

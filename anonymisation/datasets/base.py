@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
 
 from resources.common.vocabulary import PARTITION
 
-__all__ = ["PARTITION", "BuildContext", "Reader", "active_on", "prefixed"]
+__all__ = ["PARTITION", "BuildContext", "Establishment", "Reader", "active_on", "prefixed"]
 
 
 class Reader(Protocol):
@@ -20,11 +20,19 @@ class Reader(Protocol):
 
 
 @dataclass(frozen=True)
+class Establishment:
+    """The publishing institution: its name and national identifiers (uai, siret, siren, paysage, ror, wikidata)."""
+
+    name: str
+    siret: str
+    identifiers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class BuildContext:
     """Identity of the institution and the day of the run."""
 
-    institution_name: str
-    institution_siret: str
+    institution: Establishment
     as_of: dt.date
 
 

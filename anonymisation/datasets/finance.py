@@ -10,15 +10,26 @@ NATURAL_PERSON = "personne_physique"
 SCDL_SHARE = (0.01, 1.0)  # SCDL subventions 2.1.1, pourcentageSubvention: minimum and maximum
 
 
+PAY_ENVELOPE = "personnel"  # comptes.enveloppe of the pay accounts (64x): a cell there may be one person's pay
+
+
 def execution_budgetaire(read: Reader, ctx: BuildContext) -> pd.DataFrame:
-    """Budget lines with their account and destination labels; the payee is kept only as a contributor id."""
+    """Budget lines with their account and destination labels; the payee is kept only as a contributor id.
+
+    ``lignes_budgetaires._personne`` flags the lines the dominance rule protects: pay (a personnel
+    account) and payments to a natural person. The other lines are the institution's own accounts.
+    """
     lines = read("finance", "lignes_budgetaires").drop(columns=[PARTITION], errors="ignore")
+    parties = read("finance", "tiers").drop_duplicates("id_tiers")
+    natural = lines["id_tiers"].isin(parties.loc[parties["type_tiers"] == NATURAL_PERSON, "id_tiers"])
     # A line with no third party (internal, payroll) is its own contributor for the dominance rule.
     lines["id_tiers"] = lines["id_tiers"].astype("str").where(lines["id_tiers"].notna(), "ligne-" + lines["id_ligne"].astype("str"))
-    frame = prefixed(lines, "lignes_budgetaires")
+    frame = prefixed(lines.assign(_natural=natural.to_numpy()), "lignes_budgetaires")
     accounts = prefixed(read("finance", "comptes"), "comptes")
     destinations = prefixed(read("finance", "destinations"), "destinations")
     frame = frame.merge(accounts, left_on="lignes_budgetaires.compte", right_on="comptes.compte", how="left")
+    frame["lignes_budgetaires._personne"] = (frame.pop("lignes_budgetaires._natural").astype(bool)
+                                             | frame["comptes.enveloppe"].eq(PAY_ENVELOPE).fillna(False).astype(bool))
     return frame.merge(destinations, left_on="lignes_budgetaires.code_destination",
                        right_on="destinations.code_destination", how="left")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from anonymisation.datasets.base import PARTITION, Builder, BuildContext, Reader, active_on, prefixed
+from anonymisation.datasets.national import with_establishment, with_staff_labels
 
 
 def _component_of(structures: pd.DataFrame) -> dict[str, str]:
@@ -21,7 +22,10 @@ def _component_of(structures: pd.DataFrame) -> dict[str, str]:
 
 
 def effectifs_personnels(read: Reader, ctx: BuildContext) -> pd.DataFrame:
-    """One row per agent in post on 31 December of each reference year (or today for the current year)."""
+    """One row per agent in post on 31 December of each reference year (or today for the current year).
+
+    One builder serves the headline staff table and its protected crosses (age): each policy picks its columns.
+    """
     situations = read("hr", "situations")
     year = situations[PARTITION].astype(int)
     reference = pd.to_datetime(year.astype(str) + "-12-31").where(year < ctx.as_of.year, pd.Timestamp(ctx.as_of))
@@ -40,7 +44,10 @@ def effectifs_personnels(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     frame = frame.drop(columns=[PARTITION, "date_reference"]).rename(columns=agent_columns)
     out = prefixed(frame, "situations").rename(columns={f"situations.{v}": v for v in agent_columns.values()})
     labels = prefixed(structures[["code_structure", "libelle"]], "structures")
-    return out.merge(labels, left_on="situations.code_structure", right_on="structures.code_structure", how="left")
+    out = out.merge(labels, left_on="situations.code_structure", right_on="structures.code_structure", how="left")
+    out = with_staff_labels(out, "situations", corps="situations.corps", section="situations.section_cnu",
+                            bap="situations.bap")
+    return with_establishment(out, "situations", ctx.institution)
 
 
 def annuaire(read: Reader, ctx: BuildContext) -> pd.DataFrame:

@@ -90,7 +90,10 @@ class Kind:
     - ``audited``: every dataset of this kind gets the blocking
       ``secret_statistique`` check;
     - ``splits_by_year``: whether a dataset of this kind may be built one
-      staged year at a time and give the same file (``assets/anonymising.py``).
+      staged year at a time and give the same file (``assets/anonymising.py``);
+    - ``publishes_in_full``: whether the policy publishes its cells without a
+      small-cell rule, which the loader allows only along public dimensions
+      (``anonymisation/rules.py``).
     """
 
     name: str
@@ -104,6 +107,7 @@ class Kind:
     protects_cells: bool = False
     audited: bool = False
     splits_by_year: Callable[[Policy], bool] = never
+    publishes_in_full: Callable[[Policy], bool] = never
 
     def section_sources(self, policy: Policy) -> list[str]:
         """The source columns (``table.column``) the policy's section names, such as the amounts' contributor."""

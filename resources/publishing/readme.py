@@ -52,10 +52,14 @@ def _anonymisation(policy: Policy, info: VersionInfo) -> str:
     for reason, n in sorted((counts.get("left_out") or {}).items()):
         if n:
             lines.append(f"- {n} ligne(s) écartée(s): {LEFT_OUT.get(reason, reason)}.")
-    withheld = sum((counts.get("withheld") or {}).values())
+    withheld = {rule: n for rule, n in (counts.get("withheld") or {}).items() if rule != "cellules" and n}
     if withheld:
-        lines.append(f"- {withheld} cellule(s) couverte(s) par le secret statistique: vides, jamais 0, et signalées "
-                     f"par la valeur `{WITHHELD}` de la colonne de statut.")
+        lines.append(f"- {sum(withheld.values())} cellule(s) couverte(s) par le secret statistique: vides, jamais 0, "
+                     f"et signalées par la valeur `{WITHHELD}` de la colonne de statut. Chaque règle, et le risque "
+                     "qu'elle écarte:")
+        risks = counts.get("risks") or {}
+        lines += [f"  - `{rule}`: {n} cellule(s)" + (f"; risque écarté: {risks[rule]}." if risks.get(rule) else ".")
+                  for rule, n in withheld.items()]
     if counts.get("utility"):
         lines.append(f"- Ce qui reste aux réutilisateurs: {sentence(Utility.from_dict(counts['utility']))}.")
     if counts.get("redactions"):

@@ -128,25 +128,25 @@ def test_a_registered_kind_builds_checks_and_is_audited(tmp_path: Path, fake_kin
 
 def _sensitive_measure(raw: dict, use: dict | None) -> None:
     """The age band of the staff counts as a label, which only a declared sensitive use allows."""
-    next(c for c in raw["columns"] if c["name"] == "tranche_age").update(role="label")
+    next(c for c in raw["columns"] if c["name"] == "classe_age").update(role="label")
     if use is not None:
         raw["sensitive_use"] = use
 
 
 def test_a_legal_basis_for_a_sensitive_value_is_accepted_with_its_article(tmp_path: Path) -> None:
-    use = {"article": "CGFP L132-9-3", "columns": ["tranche_age"]}
-    policy = load_policy(_variant(tmp_path, "effectifs_personnels", lambda r: _sensitive_measure(r, use)))
+    use = {"article": "CGFP L132-9-3", "columns": ["classe_age"]}
+    policy = load_policy(_variant(tmp_path, "effectifs_personnels_age", lambda r: _sensitive_measure(r, use)))
     assert policy.sensitive_use is not None and policy.sensitive_use.article == "CGFP L132-9-3"
     assert not policy.nominative and policy.exception is None
 
 
 @pytest.mark.parametrize(("use", "message"), [
-    (None, r"effectifs_personnels\.tranche_age: a sensitive column .*sensitive_use.*CRPA L311-6"),
-    ({"columns": ["tranche_age"]}, r"effectifs_personnels\.-: 'sensitive_use' cites the article"),
-    ({"article": "CRPA D312-1-3 1°", "columns": ["tranche_age"]}, r"not a basis this product knows"),
-    ({"article": "CGFP L132-9-3", "columns": ["salaire"]}, r"effectifs_personnels\.salaire: .*lists the published columns"),
-    ({"article": "CGFP L132-9-3", "columns": ["sexe"]}, r"effectifs_personnels\.tranche_age: a sensitive column"),
+    (None, r"effectifs_personnels_age\.classe_age: a sensitive column .*sensitive_use.*CRPA L311-6"),
+    ({"columns": ["classe_age"]}, r"effectifs_personnels_age\.-: 'sensitive_use' cites the article"),
+    ({"article": "CRPA D312-1-3 1°", "columns": ["classe_age"]}, r"not a basis this product knows"),
+    ({"article": "CGFP L132-9-3", "columns": ["salaire"]}, r"effectifs_personnels_age\.salaire: .*lists the published columns"),
+    ({"article": "CGFP L132-9-3", "columns": ["sexe"]}, r"effectifs_personnels_age\.classe_age: a sensitive column"),
 ])
 def test_a_sensitive_value_without_its_declared_basis_is_refused(tmp_path: Path, use: dict | None, message: str) -> None:
     with pytest.raises(PolicyError, match=message):
-        load_policy(_variant(tmp_path, "effectifs_personnels", lambda r: _sensitive_measure(r, use)))
+        load_policy(_variant(tmp_path, "effectifs_personnels_age", lambda r: _sensitive_measure(r, use)))

@@ -65,6 +65,12 @@ def test_a_policy_edited_since_its_review_is_refused(tmp_path: Path) -> None:
 
 
 ADD_NIR = {"name": "nir", "source": "agents.nir", "treatment": "keep", "type": "string", "description": "x"}
+BOURSIER = {"name": "boursier", "source": "etudiants.echelon_bourse", "treatment": "generalise", "rule": "flag",
+            "type": "string", "role": "dimension", "description": "x"}
+NATIONALITY_KEPT = {"name": "nationalite", "source": "etudiants.nationalite", "treatment": "keep", "type": "string",
+                    "role": "dimension", "description": "x"}
+AGE_CLASS = {"name": "classe_age", "source": "agents.date_naissance", "treatment": "generalise", "rule": "classe_age",
+             "type": "string", "role": "dimension", "description": "x"}
 ADD_BIRTH = {"name": "date_naissance", "source": "agents.date_naissance", "treatment": "keep", "type": "date", "description": "x"}
 
 
@@ -74,12 +80,31 @@ ADD_BIRTH = {"name": "date_naissance", "source": "agents.date_naissance", "treat
         ("annuaire", lambda r: r["columns"].append(ADD_NIR), r"annuaire\.nir: publishes a direct identifier .*CRPA L312-1-2"),
         ("effectifs_personnels", lambda r: r["columns"].append({**ADD_NIR}), r"effectifs_personnels\.nir: .*CRPA L312-1-2"),
         ("annuaire", lambda r: r["columns"].append(ADD_BIRTH), r"annuaire\.date_naissance: a sensitive column .*CRPA L311-6"),
-        ("effectifs_personnels", lambda r: _col(r, "tranche_age").update(treatment="keep", rule=None),
-         r"effectifs_personnels\.tranche_age: a sensitive column .*CRPA L311-6"),
-        ("effectifs_personnels", lambda r: _col(r, "tranche_age").update(role="attribute"),
-         r"effectifs_personnels\.tranche_age: .*generalised dimension"),
-        ("effectifs_etudiants", lambda r: _col(r, "boursier").update(treatment="keep", rule=None),
-         r"effectifs_etudiants\.boursier: .*CRPA L311-6"),
+        ("effectifs_personnels_age", lambda r: _col(r, "classe_age").update(treatment="keep", rule=None),
+         r"effectifs_personnels_age\.classe_age: a sensitive column .*CRPA L311-6"),
+        ("effectifs_personnels_age", lambda r: _col(r, "classe_age").update(role="attribute"),
+         r"effectifs_personnels_age\.classe_age: .*generalised dimension"),
+        ("effectifs_etudiants_boursiers", lambda r: _col(r, "boursier").update(treatment="keep", rule=None),
+         r"effectifs_etudiants_boursiers\.boursier: .*CRPA L311-6"),
+        # Published in full: only public dimensions, and a reason.
+        ("effectifs_etudiants", lambda r: r["columns"].insert(0, BOURSIER),
+         r"effectifs_etudiants\.boursier: a table published in full crosses only public dimensions.*section 4"),
+        ("effectifs_etudiants", lambda r: r["columns"].insert(0, NATIONALITY_KEPT),
+         r"effectifs_etudiants\.nationalite: a table published in full crosses only public dimensions"),
+        ("effectifs_personnels", lambda r: r["columns"].insert(0, AGE_CLASS),
+         r"effectifs_personnels\.classe_age: a table published in full crosses only public dimensions"),
+        ("effectifs_etudiants", lambda r: r["aggregate"].pop("justification"), r"says why no person is exposed"),
+        ("effectifs_etudiants", lambda r: r["aggregate"].update(threshold=5), r"has no 'threshold' nor 'homogeneity'"),
+        # Every rule that withholds names the risk it removes.
+        ("effectifs_etudiants_boursiers", lambda r: r["aggregate"]["risks"].pop("seuil"),
+         r"effectifs_etudiants_boursiers\.-: the protection rule 'seuil' withholds figures.*\(rule: named risks\)"),
+        ("effectifs_etudiants_boursiers", lambda r: r["aggregate"]["risks"].pop("homogeneite"),
+         r"protection rule 'homogeneite'"),
+        ("effectifs_etudiants_boursiers", lambda r: r["aggregate"]["risks"].update(dominance="une règle inconnue ici"),
+         r"'risks' names 'dominance', a rule this policy does not apply"),
+        ("execution_budgetaire", lambda r: r["amounts"].pop("risks"), r"protection rule 'regle_dominance'"),
+        ("effectifs_etudiants_bac", lambda r: r["aggregate"].update(totals=[["inconnue"]]),
+         r"the total over \['inconnue'\] names columns that are not dimensions"),
         ("marches_publics", lambda r: _col(r, "objet").update(treatment="keep"), r"marches_publics\.objet: free text .*free-text scan"),
         ("laureats", lambda r: r["exception"].update(article="CRPA D312-1-3 9°"), r"laureats\.-: .*declared exception"),
         ("laureats", lambda r: r["exception"].pop("opposition"), r"laureats\.-: .*GDPR art\. 21"),

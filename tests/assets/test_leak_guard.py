@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from anonymisation.datasets import Establishment
 from anonymisation.policy import load_catalogue
 from assets.anonymised import LEAK_GUARD, anonymised_assets
 from pipelines.definitions import build_definitions
@@ -44,7 +45,7 @@ def leaking_run(monkeypatch, tmp_path: Path):
     policy = load_catalogue()["marches_publics"]
     raw_subject = dataclasses.replace(policy.column("objet"), treatment="keep")
     broken = dataclasses.replace(policy, columns=tuple(raw_subject if c.name == "objet" else c for c in policy.columns))
-    [guarded] = anonymised_assets({"marches_publics": broken}, (institution.name, institution.siret), {})
+    [guarded] = anonymised_assets({"marches_publics": broken}, Establishment(institution.name, institution.siret), {})
 
     @dg.asset(deps=[guarded.key], key=["finance", "open", "marches_publics"])
     def publish() -> None:

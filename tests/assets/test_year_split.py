@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from anonymisation.datasets import BUILDERS
+from anonymisation.datasets import BUILDERS, Establishment
 from anonymisation.policy import load_catalogue
 from assets.anonymising import run_dataset, year_split
 from resources.candidates import CandidateArea
@@ -22,7 +22,7 @@ from resources.sourcing.contracts import load_contract, year_columns
 from resources.staging import StagingArea
 
 SPLIT = "finance.lignes_budgetaires"
-IDENTITY = ("Université de Démonstration", "19759000300012")
+IDENTITY = Establishment("Université de Démonstration", "19759000300012")
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def _as_rates(raw: dict, section: dict | None = None) -> None:
     raw.pop("aggregate")
     raw["rates"] = dict(SECTION) if section is None else section
     raw["inputs"] = ["students.inscriptions", "students.diplomes", "students.resultats"]
-    kept = {"rentree", "code_diplome", "libelle_diplome", "niveau"}
+    kept = {"rentree", "diplome", "diplome_lib", "niveau_etape"}
     raw["columns"] = [c for c in raw["columns"] if c["name"] in kept] + [
         {"name": "inscrits", "treatment": "count", "type": "integer", "role": "measure", "description": "Inscrits."},
         {"name": "admis", "treatment": "count", "type": "integer", "role": "measure", "description": "Admis."},
@@ -58,7 +58,7 @@ def _apply(policy: Policy, frame: pd.DataFrame) -> pd.DataFrame:
     context = ApplyContext(as_of=dt.date(2026, 12, 5), run_id="run", code_version="v", dictionary=load_dictionary())
     out, report = apply(frame, policy, context)
     assert report.kind == "rates"
-    return out.set_index("niveau")
+    return out.set_index("niveau_etape")
 
 
 def test_a_rate_is_published_with_its_numerator_and_denominator(policy: Policy) -> None:
