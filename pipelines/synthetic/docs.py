@@ -80,7 +80,9 @@ NOTES: dict[str, list[str]] = {
     "situations": ["Defects: about 0.3 % of situations are entered twice under two identifiers (duplicate "
                    "business key); about 0.5 % of PR/MCF situations lack their CNU section; about 0.1 % end "
                    "before they start; about 0.1 % name the unknown structure UFR-GEO.",
-                   "PRAG, PRCE, doctoral and contract teachers have no CNU section (not a defect)."],
+                   "PRAG, PRCE, doctoral and contract teachers have no CNU section (not a defect).",
+                   "`corps` and `bap` hold the codes of `config/nomenclatures/` (corps.csv, bap.csv); only ITRF "
+                   "agents (IGR, IGE, ASI, TECH, ADJT) have a BAP, drawn once per agent from their corps' shares."],
     "fonctions": ["Defects: a few mandates entered twice; a few end before they start.",
                   "Internal roles (assistants de prévention, correspondants informatiques) and about 2 % of "
                   "others are not shown in the directory (`visible_annuaire` false)."],
@@ -111,7 +113,11 @@ NOTES: dict[str, list[str]] = {
                   "Students known to the system may have no enrolment in the years covered (e.g. an enrolment "
                   "after `as_of`)."],
     "diplomes": ["Codes change at some five-yearly accreditation renewals (2016, 2021, 2026...); the catalogue "
-                 "also holds a diploma closed before the years covered and one opening next year."],
+                 "also holds a diploma closed before the years covered and one opening next year.",
+                 "Codes have the N_DIPLOME_SISE shape (7 characters: 1 licences, licences professionnelles and "
+                 "BUT, 2 masters, 42 doctorates); `type_diplome_sise`, `code_discipline` and "
+                 "`secteur_disciplinaire` hold BCN codes (`config/nomenclatures/`), the sector always within "
+                 "the discipline."],
     "inscriptions": ["Defects: about 0.2 % of enrolments entered twice (duplicate business key), 0.2 % without "
                      "sector, 0.05 % on the unknown diploma 2599999.",
                      "About 2.5 % enrol after the 15 January census date (excluded from official headcounts).",

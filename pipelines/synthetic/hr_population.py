@@ -17,7 +17,7 @@ from pipelines.synthetic.context import Context, defect_rows, year_start
 from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.identifiers import digits
 from pipelines.synthetic.ref_academic import DISCIPLINES
-from pipelines.synthetic.ref_hr import CORPS, ENS, Corps
+from pipelines.synthetic.ref_hr import BAP_SHARES, CORPS, ENS, Corps
 from pipelines.synthetic.ref_structures import COMPONENTS, LABS, OPEN, SERVICES, UNKNOWN_STRUCTURE
 
 DAY = np.timedelta64(1, "D")
@@ -38,6 +38,7 @@ class Population:
     exit: np.ndarray
     structure: np.ndarray
     section: np.ndarray
+    bap: np.ndarray  # BAP letter of an ITRF agent, None for others
 
 
 def _component_weights() -> list[float]:
@@ -100,7 +101,18 @@ def population(ctx: Context) -> Population:
     # Matricules are given in order of hiring, as HR systems do.
     matricule = digits(np.arange(n) * 7 + 1_004_213, 8).astype(object)
     return Population(matricule, corps, rng.random(n) < women, frame["birth"].to_numpy().astype("datetime64[D]"),
-                      entry, leave, home, section)
+                      entry, leave, home, section, _branches(ctx, corps))
+
+
+def _branches(ctx: Context, corps: np.ndarray) -> np.ndarray:
+    """Each ITRF agent's BAP, drawn once for the whole career from the shares of the corps (own stream)."""
+    rng = ctx.rng("hr", "bap")
+    out = np.full(len(corps), None, dtype=object)
+    for code, shares in BAP_SHARES.items():
+        mine = np.flatnonzero([CORPS[c].code == code for c in corps])
+        letters = np.array(list(shares), dtype=object)
+        out[mine] = letters[weighted(rng, list(shares.values()), len(mine))]
+    return out
 
 
 def _tenures(rng: np.random.Generator, corps: Corps, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +177,7 @@ def careers(ctx: Context, pop: Population) -> Careers:
         "matricule": pop.matricule[agent], "date_debut": begin_v, "date_fin": finish_v,
         "type_personnel": [CORPS[c].staff for c in corps], "statut": status,
         "corps": [CORPS[c].code for c in corps], "grade": grade, "echelon": echelon,
-        "categorie": [CORPS[c].category for c in corps], "section_cnu": pop.section[agent],
+        "categorie": [CORPS[c].category for c in corps], "section_cnu": pop.section[agent], "bap": pop.bap[agent],
         "quotite": quotite, "code_structure": structure, "_agent": agent, "_grade_index": g,
     })
     promoted = (step > 0) & (g > np.minimum((step - 1 >= p1[agent]).astype(int) + (step - 1 >= p2[agent]),

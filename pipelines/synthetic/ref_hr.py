@@ -91,6 +91,17 @@ CORPS: tuple[Corps, ...] = (
           (Grade("CONTRACTUEL C", 1, 355, 0),), 4.0, (19, 55), (1, 4), False, 0.08),
 )
 
+# Branch of professional activity (BAP, RéFérens III; labels in config/nomenclatures/bap.csv) of the ITRF
+# corps, in percent of each corps: engineers mostly in research support and computing (A to E), technicians
+# and adjoints more often in management (J) and logistics (G). Other corps have no BAP.
+BAP_SHARES: dict[str, dict[str, float]] = {
+    "IGR": {"A": 22, "B": 8, "C": 15, "D": 10, "E": 25, "F": 8, "G": 2, "J": 10},
+    "IGE": {"A": 15, "B": 6, "C": 12, "D": 8, "E": 22, "F": 12, "G": 5, "J": 20},
+    "ASI": {"A": 14, "B": 6, "C": 12, "D": 5, "E": 20, "F": 10, "G": 8, "J": 25},
+    "TECH": {"A": 18, "B": 8, "C": 10, "D": 3, "E": 12, "F": 9, "G": 15, "J": 25},
+    "ADJT": {"A": 12, "B": 5, "C": 5, "D": 1, "E": 2, "F": 10, "G": 45, "J": 20},
+}
+
 # Value of the point of the civil-service index (gross monthly, euros) from
 # the date it applied: decrees of 2016, 2017, 2022 and 2023.
 POINT_VALUES: tuple[tuple[str, float], ...] = (

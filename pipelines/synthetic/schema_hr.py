@@ -42,6 +42,7 @@ situations = sa.Table(
     col("echelon", Integer, "Echelon within the grade; empty for contract staff"),
     col("categorie", String(1), "Civil-service category A, B or C", nullable=False),
     col("section_cnu", String(2), "CNU section of a teacher-researcher (2 digits); empty for BIATSS"),
+    col("bap", String(1), "BAP (RéFérens III branch, A to J) of an ITRF agent; empty for others"),
     col("quotite", Numeric(5, 2), "Working time in percent of full time", nullable=False),
     col("code_structure", String(12), "Assignment structure (structures.code_structure)", nullable=False),
     comment="One row per period of an agent's career: staff type, corps, grade, echelon, working time, assignment.",

@@ -48,32 +48,36 @@ def build_catalogue(ctx: Context) -> Catalogue:
                  [("licence professionnelle", t) for t in d.lp] + [("master", t) for t in d.masters] + \
                  ([("doctorat", d.doctorate)] if d.doctorate else [])
         for number, (kind, title) in enumerate(offers, start=1):
-            prefix, level, label = DIPLOMA_TYPES[kind]
+            kind_spec = DIPLOMA_TYPES[kind]
             changes = [r for r in renewals if rng.random() < 0.3]
             opened = int(min(first, 1990 + rng.integers(0, 20)))
             starts = [opened] + changes
             codes_by_year = np.empty(len(years), dtype=np.int64)
             for generation, start in enumerate(starts):
                 end = starts[generation + 1] - 1 if generation + 1 < len(starts) else None
-                code = f"{prefix}{d.code}{generation}{number:02d}"
+                # N_DIPLOME_SISE shape: the type's prefix, then the discipline slot, generation and number.
+                code = f"{kind_spec.prefix}{d_index:02d}{generation}{number:02d}"
                 codes_by_year[[i for i, y in enumerate(years) if y >= start and (end is None or y <= end)]] = \
                     len(rows)
-                rows.append(_row(code, f"{label} {title}", kind, level, d, start, end))
+                rows.append(_row(code, f"{kind_spec.label} {title}", kind, d, start, end))
             slot_discipline.append(d_index)
             slot_type.append(kind)
             lookup.append(codes_by_year)
     # A professional degree closed before the years covered, and a master opening next year:
     # the catalogue knows diplomas that have no enrolment in the window.
-    old, new = DISCIPLINES[3], DISCIPLINES[9]
-    rows.append(_row(f"24{old.code}099", "Licence professionnelle Métiers du livre : édition",
-                     "licence professionnelle", "bac+3", old, first - 8, first - 2))
-    rows.append(_row(f"45{new.code}099", "Master Intelligence artificielle", "master", "bac+5", new, last + 1, None))
+    old, new = 3, 9
+    rows.append(_row(f"{DIPLOMA_TYPES['licence professionnelle'].prefix}{old:02d}099",
+                     "Licence professionnelle Métiers du livre : édition", "licence professionnelle",
+                     DISCIPLINES[old], first - 8, first - 2))
+    rows.append(_row(f"{DIPLOMA_TYPES['master'].prefix}{new:02d}099", "Master Intelligence artificielle", "master",
+                     DISCIPLINES[new], last + 1, None))
     frame = pd.DataFrame(rows)
     frame["annee_fermeture"] = frame["annee_fermeture"].astype("Int64")
     return Catalogue(frame, np.array(slot_discipline), np.array(slot_type, dtype=object), np.array(lookup), first)
 
 
-def _row(code: str, label: str, kind: str, level: str, d: Discipline, opened: int, closed: int | None) -> dict:
-    return {"code_diplome": code, "libelle": label, "type_diplome": kind, "niveau_sortie": level,
+def _row(code: str, label: str, kind: str, d: Discipline, opened: int, closed: int | None) -> dict:
+    return {"code_diplome": code, "libelle": label, "type_diplome": kind,
+            "type_diplome_sise": DIPLOMA_TYPES[kind].sise, "niveau_sortie": DIPLOMA_TYPES[kind].level,
             "code_discipline": d.code, "secteur_disciplinaire": d.sectors[0], "code_composante": d.component,
             "annee_ouverture": opened, "annee_fermeture": closed}

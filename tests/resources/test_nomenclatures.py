@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from pipelines.synthetic import hr, students
+from pipelines.synthetic.context import Context
+from pipelines.synthetic.ref_hr import BAP_SHARES
 from resources.common.institution import config_dir
 from resources.common.nomenclatures import REQUIRED, NomenclatureError, codes, labels, nomenclature_path, table
 
@@ -128,3 +133,58 @@ def test_callers_cannot_change_the_cached_copy() -> None:
     frame, mapping = table("bap"), labels("bap")
     frame.loc[0, "libelle"], mapping["A"] = "changé", "changé"
     assert table("bap").loc[0, "libelle"] != "changé" and labels("bap")["A"] != "changé"
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[str, pd.DataFrame]:
+    """The synthetic sources' coded tables, generated in memory at small scale."""
+    ctx = Context(20161007, "small", dt.date(2025, 3, 14))
+    wanted = {"diplomes", "inscriptions", "situations"}
+    out = {}
+    for build in (students.build, hr.build):
+        for table_output in build(ctx):
+            if table_output.name in wanted:
+                out[table_output.name] = pd.concat(list(table_output.chunks), ignore_index=True)
+    return out
+
+
+def _present(values: pd.Series) -> set[str]:
+    return {str(v) for v in values.dropna() if str(v) != ""}
+
+
+def test_every_diploma_code_the_generator_writes_has_its_label(generated: dict[str, pd.DataFrame]) -> None:
+    diplomas = generated["diplomes"]
+    assert _present(diplomas["type_diplome_sise"]) <= codes("type_diplome_sise")
+    assert _present(diplomas["code_discipline"]) <= codes("discipline_sise")
+    assert _present(diplomas["secteur_disciplinaire"]) <= codes("secteur_disciplinaire_sise")
+    sector_discipline = table("secteur_disciplinaire_sise").set_index("code")["discipline"]
+    assert (diplomas["secteur_disciplinaire"].map(sector_discipline) == diplomas["code_discipline"]).all()
+    # N_DIPLOME_SISE shape: 7 digits, 1 for the licence cursus, 2 for masters, 42 for doctorates.
+    cursus = diplomas["type_diplome_sise"].map(table("type_diplome_sise").set_index("code")["cursus_lmd"])
+    first = {"L": ("1",), "M": ("2",), "D": ("42",)}
+    assert diplomas["code_diplome"].str.fullmatch(r"\d{7}").all()
+    assert all(code.startswith(first[lmd]) for code, lmd in zip(diplomas["code_diplome"], cursus, strict=True))
+
+
+def test_every_enrolment_code_the_generator_writes_has_its_label(generated: dict[str, pd.DataFrame]) -> None:
+    enrolments = generated["inscriptions"]
+    assert _present(enrolments["niveau"]) == codes("niveau")
+    assert _present(enrolments["code_discipline"]) <= codes("discipline_sise")
+    assert _present(enrolments["secteur_disciplinaire"]) <= codes("secteur_disciplinaire_sise")
+    sector = enrolments["secteur_disciplinaire"].astype("str")
+    known = enrolments["secteur_disciplinaire"].notna()
+    sector_discipline = table("secteur_disciplinaire_sise").set_index("code")["discipline"]
+    assert (sector[known].map(sector_discipline) == enrolments.loc[known, "code_discipline"].astype("str")).all()
+
+
+def test_every_staff_code_the_generator_writes_has_its_label(generated: dict[str, pd.DataFrame]) -> None:
+    situations = generated["situations"]
+    assert _present(situations["corps"]) == codes("corps")
+    assert _present(situations["section_cnu"]) <= codes("sections_cnu")
+    assert _present(situations["bap"]) <= codes("bap")
+    # Exactly the ITRF agents have a BAP, and the branches are spread as in a university (several of them).
+    itrf = set(table("corps").query("filiere == 'ITRF'")["code"])
+    has_bap = situations["bap"].notna()
+    assert (has_bap == situations["corps"].isin(itrf)).all()
+    assert len(_present(situations["bap"])) >= 6
+    assert set(BAP_SHARES) == itrf
