@@ -10,26 +10,46 @@ NATURAL_PERSON = "personne_physique"
 SCDL_SHARE = (0.01, 1.0)  # SCDL subventions 2.1.1, pourcentageSubvention: minimum and maximum
 
 
-PAY_ENVELOPE = "personnel"  # comptes.enveloppe of the pay accounts (64x): a cell there may be one person's pay
+PAY_ENVELOPE = "personnel"  # comptes.enveloppe of the pay accounts (64x)
+MIN_AGENTS = 3  # a structure's payroll over fewer agents is their pay (the amounts rule's minimum of contributors)
+
+
+def _agents_by_structure(situations: pd.DataFrame) -> pd.DataFrame:
+    """How many agents each structure had in post at some point of each year (HR system)."""
+    start = pd.to_datetime(situations["date_debut"]).dt.year
+    end = pd.to_datetime(situations["date_fin"]).dt.year.fillna(start.max() if len(start) else 0).astype(int)
+    years = [pd.DataFrame({"exercice": year, "code_structure": situations.loc[(start <= year) & (end >= year), "code_structure"],
+                           "matricule": situations.loc[(start <= year) & (end >= year), "matricule"]})
+             for year in range(int(start.min()), int(end.max()) + 1)] if len(start) else []
+    spans = pd.concat(years, ignore_index=True) if years else pd.DataFrame(columns=["exercice", "code_structure", "matricule"])
+    return spans.groupby(["exercice", "code_structure"])["matricule"].nunique().rename("agents").reset_index()
 
 
 def execution_budgetaire(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     """Budget lines with their account and destination labels; the payee is kept only as a contributor id.
 
-    ``lignes_budgetaires._personne`` flags the lines the dominance rule protects: pay (a personnel
-    account) and payments to a natural person. The other lines are the institution's own accounts.
+    ``lignes_budgetaires._personne`` flags the lines the dominance rule protects: payments to a natural
+    person, and the payroll of a structure with fewer than 3 agents that year (a payroll line is the
+    structure's posting of its agents' pay: over 3 agents or more it is no one's pay). That payroll counts
+    as one contributor, so its cell is withheld. The other lines are the institution's own accounts.
     """
     lines = read("finance", "lignes_budgetaires").drop(columns=[PARTITION], errors="ignore")
     parties = read("finance", "tiers").drop_duplicates("id_tiers")
-    natural = lines["id_tiers"].isin(parties.loc[parties["type_tiers"] == NATURAL_PERSON, "id_tiers"])
-    # A line with no third party (internal, payroll) is its own contributor for the dominance rule.
-    lines["id_tiers"] = lines["id_tiers"].astype("str").where(lines["id_tiers"].notna(), "ligne-" + lines["id_ligne"].astype("str"))
-    frame = prefixed(lines.assign(_natural=natural.to_numpy()), "lignes_budgetaires")
-    accounts = prefixed(read("finance", "comptes"), "comptes")
+    natural = lines["id_tiers"].isin(parties.loc[parties["type_tiers"] == NATURAL_PERSON, "id_tiers"]).to_numpy()
+    accounts = read("finance", "comptes").drop_duplicates("compte")
+    pay = lines["compte"].isin(accounts.loc[accounts["enveloppe"] == PAY_ENVELOPE, "compte"]).to_numpy()
+    staff = lines[["exercice", "code_structure"]].merge(_agents_by_structure(read("hr", "situations")),
+                                                        on=["exercice", "code_structure"], how="left")
+    few = pay & (staff["agents"].fillna(0).to_numpy() < MIN_AGENTS)
+    # A line with no third party (internal, payroll) is its own contributor, except a small structure's payroll.
+    own = "ligne-" + lines["id_ligne"].astype("str")
+    lines["id_tiers"] = lines["id_tiers"].astype("str").where(lines["id_tiers"].notna(), own)
+    lines.loc[few, "id_tiers"] = "paie-" + lines.loc[few, "code_structure"].astype("str")
+    lines["_personne"] = natural | few
+    frame = prefixed(lines, "lignes_budgetaires")
     destinations = prefixed(read("finance", "destinations"), "destinations")
-    frame = frame.merge(accounts, left_on="lignes_budgetaires.compte", right_on="comptes.compte", how="left")
-    frame["lignes_budgetaires._personne"] = (frame.pop("lignes_budgetaires._natural").astype(bool)
-                                             | frame["comptes.enveloppe"].eq(PAY_ENVELOPE).fillna(False).astype(bool))
+    frame = frame.merge(prefixed(accounts, "comptes"), left_on="lignes_budgetaires.compte", right_on="comptes.compte",
+                        how="left")
     return frame.merge(destinations, left_on="lignes_budgetaires.code_destination",
                        right_on="destinations.code_destination", how="left")
 

@@ -22,6 +22,7 @@ audited with every file of the run.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from anonymisation.evolution import comparable
@@ -74,14 +75,37 @@ def build(built: Built) -> pd.DataFrame:
         others = [d for d in dims if d != sensitive]
         values = cells.groupby(others, dropna=False)[sensitive].transform("nunique") if others else cells[sensitive].nunique()
         homogeneous |= pd.Series(values == 1, index=cells.index)
+    small = small_groups(cells, policy, count)
+    if small.any():  # decided on totals public elsewhere: leaving them out reveals nothing of the sensitive value
+        built.report.left_out["left_out_small_groups"] = int(cells.loc[small, count].sum())
+    kept = ~small.to_numpy()
     published, sdc = protect_counts(
-        cells, dims, count_col=count, status_col=status, threshold=threshold(policy),
-        homogeneous=homogeneous, margins=margins(policy), name=policy.dataset,
+        cells[kept].reset_index(drop=True), dims, count_col=count, status_col=status, threshold=threshold(policy),
+        homogeneous=homogeneous[kept].reset_index(drop=True), margins=margins(policy), name=policy.dataset,
         previous=comparable(built.context.previous, policy),  # the version online, its renamed columns under today's names
     )
-    withheld = (published[status] != PUBLISHED).to_numpy()
+    withheld = np.ones(len(cells), bool)
+    withheld[kept] = (published[status] != PUBLISHED).to_numpy()
     record_utility(built, cells[dims], cells[count].to_numpy(dtype=float), withheld, value_col=count, unit="personnes")
     return protected(built, published, sdc, dims)
+
+
+def small_groups(cells: pd.DataFrame, policy: Policy, count: str) -> pd.Series:
+    """Cells of a group, in a total published elsewhere (``margins``), that counts fewer persons than the threshold.
+
+    Such a group cannot be crossed with a sensitive value: its cells would all be small, and the total
+    published elsewhere would let them be pinned down. Its persons are counted in the headline table;
+    here they are left out, which tells nothing, as the group's size is public.
+    """
+    low = threshold(policy)
+    small = pd.Series(False, index=cells.index)
+    if low is None:
+        return small
+    for margin in policy.settings.get("margins") or ():
+        totals = cells.groupby(list(margin), dropna=False)[count].transform("sum") if margin else \
+            pd.Series(cells[count].sum(), index=cells.index)
+        small |= totals < low
+    return small
 
 
 def suite_rules(policy: Policy) -> list[SuiteRule]:

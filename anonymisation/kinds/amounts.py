@@ -69,7 +69,10 @@ def build(built: Built) -> pd.DataFrame:
 
 
 def suite_rules(policy: Policy) -> list[SuiteRule]:
-    """No amount published with fewer contributors than the minimum."""
+    """No amount published with fewer contributors than the minimum (at least one where the rule applies to some
+    cells only: the institution's own accounts are published whoever they paid)."""
+    if policy.settings.get("applies_to"):
+        return count_floor(policy, 1, "Aucun montant publié sans contributeur.")
     low = minimum(policy)
     return count_floor(policy, low, f"Aucun montant publié avec moins de {low} contributeurs (secret des affaires).")
 

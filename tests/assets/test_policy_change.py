@@ -1,15 +1,13 @@
 """Policies that change: the next night publishes the new shape, records it, and keeps the old versions intact.
 
-Night 1 is the demo's run (`opendata demo`, SQLite sources), its checked
-candidates published with yesterday's date by the publication's own
-``publish`` (the run's day is the clock's: a night cannot be dated
-otherwise). Then, in a copy of the configuration, the steward edits and
-re-reviews three policies:
-- ``effectifs_etudiants``: a dimension added (``regime``), a dimension
-  renamed (``groupe_nationalite`` -> ``nationalite``, declared under
-  ``aggregate.renamed``) and a constant column (``pays``);
-- ``effectifs_personnels``: a dimension removed (``tranche_age``);
-and night 2 is `opendata demo` again, today, with that configuration.
+Night 1 publishes, dated yesterday, the shapes before issue 14
+(``tests/assets/policies_before_issue14/``: enrolments with the
+baccalauréat, scholarship and nationality in one protected cube, staff with
+age band and component, diplomas with mention, the graduates list under its
+old column names), without the datasets issue 14 added. Night 2 is
+`opendata demo` again, today, with the repository's policies: headline
+tables published in full, the sensitive crosses apart, columns renamed
+(declared under ``renamed``). Both nights read the same sources.
 """
 
 from __future__ import annotations
@@ -36,11 +34,14 @@ from resources.candidates import CandidateArea
 from resources.common.institution import config_dir, load_institution
 from resources.publishing.integrity import verify
 from resources.store import OutputStore
-from tests.quality.conftest import DemoRun, run_opendata
+from tests.quality.conftest import run_opendata
 
 TODAY = dt.date.today()
 YESTERDAY = TODAY - dt.timedelta(days=1)
-STUDENTS, STAFF = "effectifs_etudiants", "effectifs_personnels"
+STUDENTS, STAFF, GRADUATES = "effectifs_etudiants", "effectifs_personnels", "laureats"
+BEFORE = Path(__file__).parent / "policies_before_issue14"
+ADDED = {"effectifs_etudiants_boursiers", "effectifs_etudiants_nationalite", "effectifs_etudiants_bac",
+         "effectifs_personnels_age", "effectifs_personnels_composantes"}
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -48,58 +49,47 @@ def _hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _edit(folder: Path, dataset: str, mutate) -> None:
-    path = folder / f"{dataset}.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    mutate(raw)
-    raw["review"] = {"reviewer": "DPO (test)", "date": TODAY.isoformat(), "hash": content_hash(raw)}
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+def _config(root: Path, policies: Path) -> Path:
+    """A copy of the configuration whose demo institution reads ``policies``."""
+    config = root / "config"
+    shutil.copytree(config_dir(), config)
+    shutil.copytree(policies, config / "policies")
+    demo = config / "institutions" / "demo.yaml"
+    demo.write_text(demo.read_text(encoding="utf-8") + "\npolicies: policies\n", encoding="utf-8")
+    return config
 
 
-def _students(raw: dict) -> None:
-    columns = raw["columns"]
-    nationality = next(c for c in columns if c["name"] == "groupe_nationalite")
-    nationality["name"] = "nationalite"
-    at = columns.index(nationality) + 1
-    columns.insert(at, {"name": "regime", "source": "inscriptions.regime", "treatment": "keep", "type": "string",
-                        "role": "dimension", "description": "Régime d'inscription (formation initiale, continue...)."})
-    columns.insert(at + 1, {"name": "pays", "treatment": "constant", "value": "FR", "type": "string",
-                            "description": "Pays de l'établissement."})
-    raw["aggregate"]["renamed"] = {"nationalite": "groupe_nationalite"}
-
-
-def _staff(raw: dict) -> None:
-    raw["columns"] = [c for c in raw["columns"] if c["name"] != "tranche_age"]
-    raw["aggregate"]["homogeneity"] = []
+def _policies_before(folder: Path) -> Path:
+    """Today's policies, less the datasets issue 14 added, with the four shapes before it, reviewed."""
+    shutil.copytree(POLICY_DIR, folder)
+    for name in ADDED:
+        (folder / f"{name}.yaml").unlink()
+    for path in BEFORE.glob("*.yaml"):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw["review"] = {"reviewer": "DPO (test)", "date": YESTERDAY.isoformat(), "hash": content_hash(raw)}
+        (folder / path.name).write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="module")
-def next_night(clean_demo: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, object]:
-    assert clean_demo.done.returncode == 0, clean_demo.done.stderr[-3000:]
+def next_night(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict, object]:
     root = tmp_path_factory.mktemp("policy-change")
     home = root / "home"
-    shutil.copytree(clean_demo.home, home, symlinks=True)
+    before = _config(root / "before", _policies_before(root / "policies-before"))
+    first = run_opendata(["demo", "--years", "2"], home, OPENDATA_CONFIG_DIR=str(before), COLUMNS="400")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     institution = load_institution("demo")
     store_root = home / "demo" / "store"
-    shutil.rmtree(store_root)
+    shutil.rmtree(store_root)  # night 1 again, dated yesterday, from its checked candidates
     store, candidates = OutputStore(root=str(store_root)), CandidateArea(root=str(home / "demo" / "candidates"),
                                                                           reports=str(home / "demo" / "reports"))
-    for policy in load_catalogue().values():  # night 1, dated yesterday
+    for policy in load_catalogue(before / "policies").values():
         publish(policy, candidates.latest(policy.dataset), store, producer(institution),
                 Path(candidates.reports), YESTERDAY)
-    before = {name: _hashes(store_root / name / YESTERDAY.isoformat()) for name in (STUDENTS, STAFF, "structures")}
-    config = root / "config"
-    shutil.copytree(config_dir(), config)
-    shutil.copytree(POLICY_DIR, config / "policies")
-    _edit(config / "policies", STUDENTS, _students)
-    _edit(config / "policies", STAFF, _staff)
-    contract = config / "contracts" / "default" / "students.yaml"  # the steward extracts regime for the policy
-    text = contract.read_text(encoding="utf-8")
-    contract.write_text(re.sub(r"(\n\s+regime:.*use: )\[\]", r"\1[policy]", text), encoding="utf-8")
-    demo = config / "institutions" / "demo.yaml"
-    demo.write_text(demo.read_text(encoding="utf-8") + "\npolicies: policies\n", encoding="utf-8")
-    done = run_opendata(["demo", "--years", "2"], home, OPENDATA_CONFIG_DIR=str(config), COLUMNS="400")
-    return store_root, config, before, done
+    kept = {name: _hashes(store_root / name / YESTERDAY.isoformat()) for name in (STUDENTS, STAFF, "structures")}
+    after = _config(root / "after", POLICY_DIR)
+    done = run_opendata(["demo", "--years", "2"], home, OPENDATA_CONFIG_DIR=str(after), COLUMNS="400")
+    return store_root, after, kept, done, before
 
 
 def _package(store: Path, dataset: str, day: dt.date) -> dict:
@@ -107,69 +97,78 @@ def _package(store: Path, dataset: str, day: dt.date) -> dict:
 
 
 def test_the_next_night_publishes_the_new_shapes_and_holds_nothing_back(next_night) -> None:
-    store, _, _, done = next_night
-    assert done.returncode == 0, done.stderr[-3000:]
+    store, _, _, done, _ = next_night
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert re.search(r"Blocking checks: \d+ passed, 0 failed", done.stdout), done.stdout[-2000:]
     assert "Held back: 0 dataset(s)" in done.stdout
     students = pd.read_csv(store / STUDENTS / "latest" / f"{STUDENTS}.csv", dtype="str", keep_default_na=False)
-    assert {"regime", "nationalite", "pays"} <= set(students.columns) and "groupe_nationalite" not in students.columns
-    assert set(students["pays"]) == {"FR"} and students["regime"].nunique() > 1
+    assert {"diplome", "niveau_etape", "typ_diplome", "sect_disciplinaire"} <= set(students.columns)
+    assert not {"serie_bac", "boursier", "groupe_nationalite", "code_diplome"} & set(students.columns)
+    assert (students["effectif_statut"] == "publie").mean() > 0.9
     staff = pd.read_csv(store / STAFF / "latest" / f"{STAFF}.csv", dtype="str")
-    assert "tranche_age" not in staff.columns
+    assert "tranche_age" not in staff.columns and "code_corps" in staff.columns
+    graduates = pd.read_csv(store / GRADUATES / "latest" / f"{GRADUATES}.csv", dtype="str")
+    assert {"session", "diplome"} <= set(graduates.columns) and "code_diplome" not in graduates.columns
+    versions = OutputStore(root=str(store)).versions
     for dataset in (STUDENTS, STAFF):
-        assert OutputStore(root=str(store)).versions(dataset) == [YESTERDAY.isoformat(), TODAY.isoformat()]
-    assert OutputStore(root=str(store)).versions("structures") == [YESTERDAY.isoformat()]  # unchanged: no version
+        assert versions(dataset) == [YESTERDAY.isoformat(), TODAY.isoformat()]
+    for dataset in ADDED:
+        assert versions(dataset) == [TODAY.isoformat()], dataset
+    assert versions("structures") == [YESTERDAY.isoformat()]  # unchanged: no version
 
 
 def test_the_change_is_recorded_in_the_readme_and_the_data_package(next_night) -> None:
-    store, config, _, _ = next_night
+    store, config, _, _, _ = next_night
     new_hash = load_catalogue(config / "policies")[STUDENTS].hash
     change = _package(store, STUDENTS, TODAY)["x_opendata"]["policy_change"]
     assert change["previous_version"] == YESTERDAY.isoformat() and change["policy_hash"] == new_hash
     assert change["previous_policy_hash"] == _package(store, STUDENTS, YESTERDAY)["x_opendata"]["anonymisation"]["policy_hash"]
-    assert change["columns_added"] == ["regime", "pays"] and change["columns_removed"] == []
-    assert change["columns_renamed"] == [{"from": "groupe_nationalite", "to": "nationalite"}]
+    assert {"serie_bac", "boursier", "groupe_nationalite"} <= set(change["columns_removed"])
+    assert {"typ_diplome", "cursus_lmd", "sect_disciplinaire"} <= set(change["columns_added"])
+    assert {"from": "code_diplome", "to": "diplome"} in change["columns_renamed"]
+    assert {"from": "niveau", "to": "niveau_etape"} in change["columns_renamed"]
     staff = _package(store, STAFF, TODAY)["x_opendata"]["policy_change"]
-    assert staff["columns_removed"] == ["tranche_age"] and staff["columns_added"] == staff["columns_renamed"] == []
+    assert "tranche_age" in staff["columns_removed"] and {"from": "corps", "to": "code_corps"} in staff["columns_renamed"]
     readme = (store / STUDENTS / TODAY.isoformat() / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Changements depuis la version précédente", 1)[1]
-    assert "`regime`" in section and "`pays`" in section and new_hash in section
-    assert "`groupe_nationalite` devient `nationalite`" in section
-    assert "`tranche_age`" in (store / STAFF / TODAY.isoformat() / "README.md").read_text(encoding="utf-8")
+    assert "`serie_bac`" in section and new_hash in section and "`code_diplome` devient `diplome`" in section
     assert "policy_change" not in _package(store, STUDENTS, YESTERDAY)["x_opendata"]
     assert verify(store / STUDENTS / TODAY.isoformat()) == [] and verify(store / STUDENTS / "latest") == []
 
 
 def test_yesterdays_versions_are_kept_byte_for_byte(next_night) -> None:
-    store, _, before, _ = next_night
+    store, _, before, _, _ = next_night
     for dataset, hashes in before.items():
         assert _hashes(store / dataset / YESTERDAY.isoformat()) == hashes, dataset
 
 
-def test_no_cell_withheld_yesterday_or_today_is_recoverable_from_both_files(next_night) -> None:
-    """The attacker holds both versions and knows they count the same students over the shared dimensions."""
-    store, _, _, _ = next_night
-    old = pd.read_parquet(store / STUDENTS / YESTERDAY.isoformat() / f"{STUDENTS}.parquet")
-    old = old.rename(columns={"groupe_nationalite": "nationalite"})
-    new = pd.read_parquet(store / STUDENTS / TODAY.isoformat() / f"{STUDENTS}.parquet")
-    assert (old["effectif_statut"] == WITHHELD).any() and (new["effectif_statut"] == WITHHELD).any()
-    shared = ("rentree", "code_diplome", "niveau", "code_discipline", "sexe", "serie_bac", "boursier", "nationalite")
-    tables = [PublishedTable("hier", old, shared), PublishedTable("aujourdhui", new, (*shared, "regime"))]
+@pytest.mark.parametrize(("dataset", "renamed", "shared"), [
+    (STUDENTS, {"code_diplome": "diplome", "niveau": "niveau_etape", "code_discipline": "discipline"},
+     ("rentree", "diplome", "niveau_etape", "discipline", "sexe")),
+    (STAFF, {"corps": "code_corps", "section_cnu": "code_section_cnu"},
+     ("annee", "type_personnel", "categorie", "code_corps", "code_section_cnu", "sexe")),
+])
+def test_no_cell_withheld_yesterday_is_recoverable_from_todays_table_in_full(next_night, dataset: str,
+                                                                            renamed: dict, shared: tuple) -> None:
+    """The attacker holds both versions and knows they count the same persons over the shared dimensions:
+    today's table, published in full along public dimensions, must not give back yesterday's secrets."""
+    store, config, _, _, before = next_night
+    old = pd.read_parquet(store / dataset / YESTERDAY.isoformat() / f"{dataset}.parquet").rename(columns=renamed)
+    new = pd.read_parquet(store / dataset / TODAY.isoformat() / f"{dataset}.parquet")
+    assert (old["effectif_statut"] == WITHHELD).any()
+    old_dims = tuple(renamed.get(c.name, c.name) for c in load_catalogue(before / "policies")[dataset].by_role("dimension"))
+    new_dims = tuple(c.name for c in load_catalogue(config / "policies")[dataset].by_role("dimension"))
+    tables = [PublishedTable("hier", old, old_dims), PublishedTable("aujourdhui", new, new_dims)]
     exposed = audit(tables, [Relation("hier", "aujourdhui", shared)])
-    # What the two files pin down is only what yesterday's showed already: a cell of today's, alone in its
-    # yesterday's cell, withheld today (finer groups made it homogeneous) with the count published yesterday.
-    published = old[old["effectif_statut"] != WITHHELD].set_index(list(shared))["effectif"]
-    for exposure in exposed:
-        assert exposure.table == "aujourdhui", exposure.table
-        assert published.get(tuple(exposure.cell[d] for d in shared)) == exposure.lower == exposure.upper
+    assert not [e for e in exposed if e.table == "hier"]
 
 
 def test_the_drift_rule_skips_a_version_of_another_policy_and_runs_on_the_same(next_night) -> None:
-    store, config, _, _ = next_night
+    store, config, _, _, before = next_night
     changed = load_catalogue(config / "policies")
     yesterday = store / STUDENTS / YESTERDAY.isoformat() / f"{STUDENTS}.parquet"
     assert published_shape(changed[STUDENTS], yesterday) == (None, ())
-    rows, by_year = published_shape(load_catalogue()[STUDENTS], yesterday)
+    rows, by_year = published_shape(load_catalogue(before / "policies")[STUDENTS], yesterday)
     assert rows == len(pd.read_parquet(yesterday)) and by_year
     structures = store / "structures" / "latest" / "structures.parquet"
     assert policy_change(changed["structures"], _package(store, "structures", YESTERDAY)) is None
