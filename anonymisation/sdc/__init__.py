@@ -1,8 +1,10 @@
 """Statistical disclosure control of the published aggregates.
 
 - ``protect_counts``: small cells, homogeneous cells, cells carried from the
-  previous version, then secondary suppression over the known margins,
-  audited before the table is returned;
+  previous version, then secondary suppression over the known margins
+  (``suppression.py``: the exact optimum by integer programming, or the
+  heuristic where it does not fit the limits), audited before the table is
+  returned;
 - ``protect_amounts``: at least 3 contributors, no dominant contributor
   (85 %), then the same secondary suppression and audit;
 - ``audit``: over every table a run publishes (and the previous version),

@@ -23,10 +23,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
+from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport
+from anonymisation.sdc.optimal import LIMITS, Limits, Problem
 from anonymisation.sdc.preconditions import require_columns, require_margins, require_mask
-from anonymisation.sdc.repair import Audited, audit_and_repair
-from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
+from anonymisation.sdc.repair import Audited
+from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells
+from anonymisation.sdc.suppression import OPTIMAL, require_method, suppress
 
 CONTRIBUTORS = "nombre_contributeurs"
 
@@ -44,6 +46,8 @@ def protect_amounts(
     protection: float = 0.15,
     name: str = "table",
     applies: pd.Series | None = None,
+    method: str = OPTIMAL,
+    limits: Limits = LIMITS,
 ) -> tuple[pd.DataFrame, SuppressionReport]:
     """Aggregate amounts per cell and withhold the cells that would reveal a contributor.
 
@@ -56,8 +60,11 @@ def protect_amounts(
     (a person's pay, a payment to a natural person): a cell holding none is
     the institution's own account, a public document, and is withheld only
     as a complement. None: the rule applies to every cell.
+    ``method`` chooses the secondary suppression (``suppression.py``): ``optimal``
+    (fewest euros hidden, within ``limits``) or ``heuristique``.
     """
     where = f"protect_amounts({name})"
+    require_method(where, method)
     require_margins(where, dims, margins)
     dims, margins = tuple(dims), tuple(tuple(m) for m in margins)
     require_columns(where, rows, [*dims, contributor_col, amount_col])
@@ -90,19 +97,13 @@ def protect_amounts(
     refuse_lone_cells(where, groups, primary, cells, dims)
     n = len(cells)
     eligible = np.ones(n, bool)
-    withheld, added = suppress_in_groups(
-        groups, total, primary, known=np.zeros(n, bool), eligible=eligible, lower=np.full(n, lower),
-        upper=np.full(n, np.inf), need=need, size=np.abs(total), rank=rank)
     spec = Audited(name, dims, margins, amount_col, truth=cells[list(dims)].assign(**{amount_col: total}),
                    view=lambda mask: _frame(cells, dims, total, contributors, mask, amount_col, status_col,
                                             rows[amount_col]), lower=lower)
-    repaired = audit_and_repair(where, spec, groups, withheld, known=np.zeros(n, bool), eligible=eligible,
-                                size=np.abs(total), rank=rank, need=need)
+    problem = Problem(groups, total, primary, known=np.zeros(n, bool), eligible=eligible, lower=np.full(n, lower),
+                      upper=np.full(n, np.inf), need=need, size=np.abs(total), rank=rank)
+    withheld, notes = suppress(where, spec, problem, unit="euros", method=method, limits=limits)
     frame = spec.view(withheld)
-    notes = [f"margin {margin_label(m)} protected with {k} complementary cells"
-             for m, k in zip(margins, added, strict=True) if k]
-    if repaired:
-        notes.append(f"audit: {repaired} further complementary cells where margins combine")
     notes.append(f"audit: every withheld amount keeps its protection interval ({int(withheld.sum())} withheld)")
     report = SuppressionReport(
         cells=n, withheld_small=int(few.sum()), withheld_homogeneity=0,

@@ -22,10 +22,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport, margin_label
+from anonymisation.sdc.model import PUBLISHED, WITHHELD, SuppressionReport
+from anonymisation.sdc.optimal import LIMITS, Limits, Problem
 from anonymisation.sdc.preconditions import require_columns, require_margins, require_mask, require_one_row_per_cell
-from anonymisation.sdc.repair import Audited, audit_and_repair
-from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells, suppress_in_groups
+from anonymisation.sdc.repair import Audited
+from anonymisation.sdc.secondary import Groups, dimension_rank, refuse_lone_cells
+from anonymisation.sdc.suppression import OPTIMAL, require_method, suppress
 from anonymisation.sdc.versions import (comparable_previous, known_across, protect_across_versions, same_cells,
                                          shared_dims)
 
@@ -42,6 +44,8 @@ def protect_counts(
     previous: pd.DataFrame | None = None,
     name: str = "table",
     min_width: float = 1.0,
+    method: str = OPTIMAL,
+    limits: Limits = LIMITS,
 ) -> tuple[pd.DataFrame, SuppressionReport]:
     """Return the published table (dims, count as nullable Int64 with <NA> for withheld, status) and the report.
 
@@ -53,10 +57,13 @@ def protect_counts(
     ``margins`` lists groups of dimensions whose sums are known elsewhere;
     ``previous`` is the previous published version of this table (dims,
     count, status), of the same cells or not. ``name`` is the dataset named in errors and notes.
+    ``method`` chooses the secondary suppression (``suppression.py``): ``optimal``
+    (fewest persons hidden, within ``limits``) or ``heuristique``.
     Rows come back in the input's order, with a fresh index.
     Raises DisclosureError if no choice of complements protects every cell.
     """
     where = f"protect_counts({name})"
+    require_method(where, method)
     require_margins(where, dims, margins)
     dims, margins = tuple(dims), tuple(tuple(m) for m in margins)
     require_columns(where, cells, [*dims, count_col])
@@ -81,13 +88,11 @@ def protect_counts(
     values = counts.astype(float)
     eligible = ~known  # withholding a cell already public adds no protection
     upper = np.where(small, (threshold or 0) - 1.0, np.inf)
-    withheld, added = suppress_in_groups(
-        groups, values, primary, known=known, eligible=eligible, lower=np.ones(len(cells)), upper=upper,
-        need=np.full(len(cells), float(min_width)), size=values, rank=rank)
     spec = Audited(name, dims, margins, count_col, truth=cells[[*dims, count_col]].reset_index(drop=True),
                    view=lambda mask: _frame(cells, dims, counts, mask, count_col, status_col), threshold=threshold)
-    repaired = audit_and_repair(where, spec, groups, withheld, known=known, eligible=eligible, size=values,
-                                rank=rank, need=np.full(len(cells), float(min_width)))
+    problem = Problem(groups, values, primary, known=known, eligible=eligible, lower=np.ones(len(cells)),
+                      upper=upper, need=np.full(len(cells), float(min_width)), size=values, rank=rank)
+    withheld, notes = suppress(where, spec, problem, unit="persons", method=method, limits=limits)
     across = np.zeros(len(cells), bool)  # withheld so that nothing is recoverable with the previous version
     if not same:
         before = withheld.copy()
@@ -95,10 +100,6 @@ def protect_counts(
                                 shared=shared, known=known, eligible=eligible, size=values, rank=rank,
                                 need=np.full(len(cells), float(min_width)))
         across = withheld & ~before
-    notes = [f"margin {margin_label(m)} protected with {n} complementary cells"
-             for m, n in zip(margins, added, strict=True) if n]
-    if repaired:
-        notes.append(f"audit: {repaired} further complementary cells where margins combine")
     if (known & withheld).any():
         notes.append(f"{int((known & withheld).sum())} withheld cells were published with the same count in "
                      "the previous version: they stay public there")

@@ -47,19 +47,28 @@ def audit_and_repair(where: str, spec: Audited, groups: Groups, withheld: np.nda
     rows = np.arange(len(withheld))
     added = 0
     while rows.size:
-        frame = spec.view(withheld & ~known).iloc[rows].reset_index(drop=True)
-        table = PublishedTable(spec.name, frame, spec.dims, spec.value_col, threshold=spec.threshold,
-                               lower=spec.lower)
-        truth = spec.truth.iloc[rows].reset_index(drop=True)
-        found = locate_exposures([table], margins={spec.name: spec.margins}, truth={spec.name: truth},
-                                 need={spec.name: need[rows]})
-        if not found:
+        exposed = exposed_cells(spec, withheld, known=known, need=need, rows=rows)
+        if not exposed.size:
             break
-        exposed = rows[[f.row for f in found]]
         picks = _repair(where, spec, groups, exposed, withheld, eligible, size, rank)
         added += len(picks)
         rows = affected_rows(groups, withheld & ~known, np.concatenate([exposed, picks]))
     return added
+
+
+def exposed_cells(spec: Audited, withheld: np.ndarray, *, known: np.ndarray, need: np.ndarray,
+                  rows: np.ndarray | None = None) -> np.ndarray:
+    """Row positions of the withheld cells the audit finds pinned down (narrower than ``need``).
+
+    ``rows`` restricts the audit to whole groups (see ``affected_rows``); by default, the whole table.
+    """
+    rows = np.arange(len(withheld)) if rows is None else rows
+    frame = spec.view(withheld & ~known).iloc[rows].reset_index(drop=True)
+    table = PublishedTable(spec.name, frame, spec.dims, spec.value_col, threshold=spec.threshold, lower=spec.lower)
+    truth = spec.truth.iloc[rows].reset_index(drop=True)
+    found = locate_exposures([table], margins={spec.name: spec.margins}, truth={spec.name: truth},
+                             need={spec.name: need[rows]})
+    return rows[[f.row for f in found]].astype(np.int64)
 
 
 def affected_rows(groups: Groups, unknown: np.ndarray, seeds: np.ndarray) -> np.ndarray:

@@ -41,19 +41,23 @@ class Groups:
     @classmethod
     def of(cls, cells: pd.DataFrame, margins: Sequence[Sequence[str]]) -> Groups:
         """Number the groups of each margin; the empty margin is the grand total."""
-        codes, counts, orders, starts = [], [], [], []
-        for margin in margins:
-            if margin:
-                code = cells.groupby(list(margin), dropna=False, sort=False).ngroup().to_numpy()
-            else:
-                code = np.zeros(len(cells), dtype=np.int64)
-            count = int(code.max()) + 1 if len(code) else 0
-            order = np.argsort(code, kind="stable")
-            codes.append(code)
-            counts.append(count)
-            orders.append(order)
-            starts.append(np.searchsorted(code[order], np.arange(count + 1)))
-        return cls(tuple(tuple(m) for m in margins), tuple(codes), tuple(counts), tuple(orders), tuple(starts))
+        codes = [cells.groupby(list(margin), dropna=False, sort=False).ngroup().to_numpy() if margin
+                 else np.zeros(len(cells), dtype=np.int64) for margin in margins]
+        return cls.from_codes(tuple(tuple(m) for m in margins), codes)
+
+    @classmethod
+    def from_codes(cls, margins: tuple[tuple[str, ...], ...], codes: Sequence[np.ndarray]) -> Groups:
+        """Groups given each margin's group number per cell (numbers 0.. without gaps)."""
+        counts = [int(code.max()) + 1 if len(code) else 0 for code in codes]
+        orders = [np.argsort(code, kind="stable") for code in codes]
+        starts = [np.searchsorted(code[order], np.arange(count + 1))
+                  for code, order, count in zip(codes, orders, counts, strict=True)]
+        return cls(margins, tuple(codes), tuple(counts), tuple(orders), tuple(starts))
+
+    def restrict(self, rows: np.ndarray) -> Groups:
+        """The groups of some cells only (whole groups, typically), renumbered."""
+        return Groups.from_codes(self.margins, [np.unique(code[rows], return_inverse=True)[1].reshape(-1)
+                                                for code in self.codes])
 
     def members(self, margin: int, group: int) -> np.ndarray:
         """Row positions of the cells of one group."""
