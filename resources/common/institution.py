@@ -1,15 +1,17 @@
 """The institution configuration: one YAML file per institution under ``config/institutions/``.
 
-Every stage reads the institution's identity (name, SIRET, UAI, data.gouv.fr
-organisation, contact), its three source databases and its output store from
-here. A second institution is a second file. See ``docs/configuration.md``.
+Every stage reads the institution's identity (name, SIRET, UAI, its national
+identifiers, data.gouv.fr organisation, contact), its three source databases
+and its output store from here. A second institution is a second file. See
+``docs/configuration.md``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -18,11 +20,20 @@ from sqlalchemy.exc import ArgumentError
 from stdnum.fr import siret as siret_code
 
 from resources.common.errors import ConfigurationError
+from resources.common.identifiers import is_valid_eter, is_valid_paysage, is_valid_ror, is_valid_wikidata
 from resources.common.uai import is_valid_uai
 
 SYSTEMS: tuple[str, ...] = ("hr", "finance", "students")
 DEFAULT_URL_ENV = {system: f"OPENDATA_{system.upper()}_URL" for system in SYSTEMS}
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+# The identifiers an institution file may give under ``identifiers:``, and the format each must have.
+IDENTIFIER_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
+    "paysage": (is_valid_paysage, "Paysage id, 5 letters or digits"),
+    "ror": (is_valid_ror, "ROR, 0 + 6 base-32 characters + 2 check digits (ISO 7064 mod 97-10)"),
+    "wikidata": (is_valid_wikidata, "Wikidata item, Q and digits"),
+    "siren": (lambda value: bool(re.fullmatch(r"\d{9}", value)), "SIREN, the SIRET's first 9 digits"),
+    "eter": (is_valid_eter, "ETER id, country code and 4 digits"),
+}
 
 
 def project_root() -> Path:
@@ -96,6 +107,8 @@ class Institution:
     spatial_granularity: str = "poi"  # udata granularity of the rows: an establishment is a point of interest
     store_retention: int | None = None  # dated versions kept per dataset; None keeps all (nominative: latest only)
     policies_dir: Path | None = None  # the institution's reviewed policies; None: the product's (anonymisation/policies)
+    # uai, siret, siren and, when the file gives them, paysage, ror, wikidata, eter (see ``identifiers``).
+    identifiers: dict[str, str] = field(default_factory=dict)
 
     @property
     def staging_dir(self) -> Path:
@@ -185,9 +198,32 @@ def _parse(raw: dict, path: Path) -> Institution:
         spatial_granularity=str((raw.get("spatial") or {}).get("granularity") or "poi"),
         store_retention=_retention(raw, path),
         policies_dir=(config_dir() / str(raw["policies"])).resolve() if raw.get("policies") else None,
+        identifiers=_identifiers(raw.get("identifiers"), path, uai=uai, siret=siret),
     )
     _check_layout(institution, path)
     return institution
+
+
+def _identifiers(raw: object, path: Path, *, uai: str, siret: str) -> dict[str, str]:
+    """The establishment's identifiers: UAI, SIRET and SIREN always, the others as the file gives them."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{path.name}: identifiers must be a mapping (paysage, ror, wikidata, siren, eter)")
+    out = {"uai": uai, "siret": siret, "siren": siret[:9]}
+    for key, value in raw.items():
+        if key not in IDENTIFIER_RULES:
+            raise ConfigurationError(f"{path.name}: identifiers.{key} is not an identifier this product knows "
+                                     f"(known: {', '.join(IDENTIFIER_RULES)}; uai and siret are settings of their own)")
+        text = str(value).strip() if value is not None else ""
+        valid, rule = IDENTIFIER_RULES[key]
+        if not valid(text):
+            raise ConfigurationError(f"{path.name}: identifiers.{key} is not well formed (rule: {rule})")
+        out[key] = text
+    if out["siren"] != siret[:9]:
+        raise ConfigurationError(f"{path.name}: identifiers.siren differs from the SIRET's first 9 digits "
+                                 "(rule: the SIRET is the SIREN and an establishment number)")
+    return out
 
 
 def _datagouv(raw: dict, path: Path) -> DatagouvSettings:

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from resources.common.errors import ConfigurationError
+from resources.common.identifiers import is_valid_ror
 from resources.common.institution import config_dir, load_institution
 from resources.common.uai import is_valid_uai, uai_check_letter
 
@@ -62,6 +63,15 @@ def test_environment_variable_overrides_the_file(monkeypatch, tmp_path: Path) ->
         ({"store__path": "{home}/demo/staging/store"}, "overlaps the output store"),
         ({"id": "Bad Id"}, "must be lower-case"),
         ({"public_base_url": "ftp://x"}, "public_base_url"),
+        ({"identifiers__ror": "0xd3m0065"}, r"variant\.yaml: identifiers\.ror is not well formed \(rule: ROR.*mod 97-10"),
+        ({"identifiers__ror": "0xd3m0i64"}, r"identifiers\.ror is not well formed"),  # i is not base 32
+        ({"identifiers__paysage": "dEm0"}, r"identifiers\.paysage is not well formed \(rule: Paysage id"),
+        ({"identifiers__wikidata": "999999901"}, r"identifiers\.wikidata is not well formed \(rule: Wikidata"),
+        ({"identifiers__eter": "F9901"}, r"identifiers\.eter is not well formed"),
+        ({"identifiers__siren": "197590004"}, r"identifiers\.siren differs from the SIRET's first 9 digits"),
+        ({"identifiers__siren": "19759000"}, r"identifiers\.siren is not well formed"),
+        ({"identifiers__idref": "027361802"}, r"identifiers\.idref is not an identifier this product knows"),
+        ({"identifiers": ["0xd3m0064"]}, r"identifiers must be a mapping"),
     ],
 )
 def test_invalid_settings_are_refused_with_a_clear_message(monkeypatch, tmp_path: Path, change: dict, message: str) -> None:
@@ -74,3 +84,23 @@ def test_invalid_settings_are_refused_with_a_clear_message(monkeypatch, tmp_path
 def test_missing_institution_file_names_the_variable(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="OPENDATA_INSTITUTION"):
         load_institution(str(tmp_path / "nowhere.yaml"))
+
+
+def test_identifiers_are_exposed_with_uai_siret_and_siren(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OPENDATA_HOME", str(tmp_path))
+    demo = load_institution("demo")
+    assert demo.identifiers == {"uai": "0759000A", "siret": "19759000300012", "siren": "197590003",
+                                "paysage": "dEm0A", "ror": "0xd3m0064", "wikidata": "Q999999901", "eter": "FR9901"}
+    assert load_institution("demo-bis").identifiers["ror"] == "0xd3m0161"
+
+
+def test_without_identifiers_block_the_registers_ids_remain(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OPENDATA_HOME", str(tmp_path))
+    assert load_institution(str(_variant(tmp_path, identifiers=None))).identifiers == {
+        "uai": "0759000A", "siret": "19759000300012", "siren": "197590003"}
+
+
+@pytest.mark.parametrize("ror", ["02feahw73", "05f82e368", "013cjyk83", "04t0gwh46", "03xjwb503"])
+def test_real_ror_ids_pass_the_check_digits(ror: str) -> None:
+    """Published ROR ids (CNRS, Université Paris Cité and others): the algorithm is ror.org's, not a guess."""
+    assert is_valid_ror(ror) and not is_valid_ror(ror[:7] + f"{(int(ror[7:]) + 1) % 100:02d}")
