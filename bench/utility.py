@@ -106,7 +106,7 @@ def report_table(scale: str, years: list[int], results: dict[str, dict]) -> str:
     names = list(dict.fromkeys(n for r in results.values() for n in r["datasets"]))
     labels = " → ".join(f"{label} ({r['commit']})" for label, r in results.items())
     lines = [f"\n{scale} scale, years {years[0]}-{years[-1]}: {labels}",
-             f"{'dataset':<24}{'kind':<11}{'unit':<11}{'cells published':>22}{'persons/euros published':>26}"
+             f"{'dataset':<34}{'kind':<11}{'unit':<11}{'cells published':>22}{'persons/euros published':>26}"
              f"{'totals exact':>26}   pipeline's own figures (after)"]
     for name in names:
         got = [r["datasets"].get(name) for r in results.values()]
@@ -120,7 +120,7 @@ def report_table(scale: str, years: list[int], results: dict[str, dict]) -> str:
             checks.append(f"{last['totals_reported'] - last['totals_wrong']}/{last['totals_reported']} totals right")
         if last.get("rows_not_cells") or last.get("published_not_true"):
             checks.append(f"{last['rows_not_cells']} rows not cells, {last['published_not_true']} values not true")
-        lines.append(f"{name:<24}{first['kind']:<11}{first['unit']:<11}{cells:>22}{measure:>26}{exact:>26}   "
+        lines.append(f"{name:<34}{first['kind']:<11}{first['unit']:<11}{cells:>22}{measure:>26}{exact:>26}   "
                      + "; ".join(checks))
     for label, r in results.items():
         for name, g in r["datasets"].items():
