@@ -116,7 +116,8 @@ def verify_online(policy: Policy, store: OutputStore, reports: Path, day: dt.dat
 
 def refresh_catalogue(store: Path, producer: Producer) -> tuple[Path, Path]:
     """Rebuild the DCAT catalogue from what the store holds now (one writer at a time: a lock on the folder)."""
-    owner = CatalogueOwner(producer.name, producer.siret, producer.contact, producer.public_base_url)
+    owner = CatalogueOwner(producer.name, producer.siret, producer.contact, producer.public_base_url,
+                           identifiers=producer.establishment_ids())
     handle = os.open(store, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -60,7 +60,7 @@ def producer(institution: Institution) -> Producer:
     """The institution as the published metadata name it."""
     return Producer(institution.name, institution.siret, institution.uai, institution.contact_email,
                     institution.datagouv_organization, institution.public_base_url, institution.spatial_zones,
-                    institution.spatial_granularity)
+                    institution.spatial_granularity, institution.identifiers)
 
 
 def build_definitions(institution: Institution,
@@ -73,7 +73,7 @@ def build_definitions(institution: Institution,
     assets: list[dg.AssetsDefinition] = []
     for contract in contracts:
         assets += extraction_assets(contract, partitions)
-    identity = Establishment(institution.name, institution.siret)
+    identity = Establishment(institution.name, institution.siret, institution.identifiers)
     assets += anonymised_assets(catalogue, identity, year_columns(contracts))
     assets += published_assets(catalogue, producer(institution))
     assets += datagouv_assets(catalogue, institution.datagouv, institution.public_base_url)

@@ -40,6 +40,12 @@ Choices, and why:
   ``skos:Concept``, ``spdx:ChecksumAlgorithm``, ``foaf:Document``...). The
   README is declared TXT (plain text, in the EU file-type table), its media
   type ``text/markdown``.
+- **The publisher is the establishment of the ministry's files.** Beside its
+  SIRET (``dct:identifier``), each of its identifiers (UAI, SIREN, Paysage,
+  ROR, Wikidata, ETER) is an ``adms:Identifier`` whose ``skos:notation`` is
+  the code and ``adms:schemaAgency`` the register, and the ROR, Wikidata and
+  Paysage pages are ``owl:sameAs`` links: a reuser or a linked-data client
+  joins our files to the national ones through them.
 """
 
 from __future__ import annotations
@@ -48,7 +54,8 @@ import csv
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +66,14 @@ from rdflib.term import Node
 
 from resources.common.errors import OpenDataError
 from resources.common.files import write_text_atomic
+from resources.common.identifiers import PAGES, page
 from resources.common.vocabulary import NATIONAL_SCHEMAS, NationalSchema
 
 # Plain namespaces: rdflib's closed DCAT namespace predates DCAT 3's version terms.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 EU = "http://publications.europa.eu/resource/authority/"
 FREQUENCY, FILE_TYPE = Namespace(f"{EU}frequency/"), Namespace(f"{EU}file-type/")
 LANGUAGE, ACCESS_RIGHT = Namespace(f"{EU}language/"), Namespace(f"{EU}access-right/")
@@ -74,7 +83,12 @@ UNIVERSITY = URIRef("http://purl.org/adms/publishertype/Academia-ScientificOrgan
 ZONE_API = "https://www.data.gouv.fr/api/1/spatial/zone/"
 GEOSPARQL = Namespace("http://www.opengis.net/ont/geosparql#")
 PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "owl": OWL, "spdx": SPDX, "vcard": VCARD, "xsd": XSD,
-            "skos": SKOS, "geo": GEOSPARQL}
+            "skos": SKOS, "geo": GEOSPARQL, "adms": ADMS}
+# The register that issues each identifier of the publisher (adms:schemaAgency).
+AGENCIES = {"uai": "Ministère de l'Éducation nationale (RAMSESE, UAI)", "siret": "INSEE (SIRENE, SIRET)",
+            "siren": "INSEE (SIRENE, SIREN)", "paysage": "Ministère de l'Enseignement supérieur (Paysage)",
+            "ror": "Research Organization Registry (ROR)", "wikidata": "Wikidata",
+            "eter": "European Tertiary Education Register (ETER)"}
 # The institution's sites: the referential dataset, its coordinate columns (WGS 84 decimal degrees).
 SITES, LATITUDE, LONGITUDE = "structures", "latitude", "longitude"
 # Half a kilometre around the outermost sites, so that one site alone still makes a rectangle, not a point.
@@ -115,6 +129,7 @@ class CatalogueOwner:
     public_base_url: str  # ends with "/": every URL of the store is this plus a relative path
     homepage: str | None = None
     language: str = "fr"
+    identifiers: Mapping[str, str] = field(default_factory=dict, hash=False)  # uai, siren, paysage, ror, wikidata...
 
     def __post_init__(self) -> None:
         if not self.public_base_url.endswith("/"):
@@ -326,6 +341,15 @@ def _publisher(graph: Graph, owner: CatalogueOwner) -> URIRef:
     graph.add((node, DCT.type, _typed(graph, UNIVERSITY, SKOS.Concept)))
     # ADMS publisher-type vocabulary's own label: a skos:Concept needs one for DCAT-AP's shapes.
     graph.add((UNIVERSITY, SKOS.prefLabel, Literal("Academia/Scientific organisation", lang="en")))
+    ids = {"siret": owner.siret, **{k: v for k, v in owner.identifiers.items() if v}}
+    for kind, value in ids.items():
+        identifier = URIRef(f"{owner.public_base_url}#publisher-{kind}")
+        _add(graph, identifier, [(RDF.type, ADMS.Identifier), (SKOS.notation, Literal(value)),
+                                 (ADMS.schemaAgency, Literal(AGENCIES.get(kind, kind)))])
+        graph.add((node, ADMS.identifier, identifier))
+    for kind in PAGES:
+        if kind in ids:
+            graph.add((node, OWL.sameAs, URIRef(page(kind, ids[kind]))))
     return node
 
 

@@ -4,7 +4,7 @@
   constraints, missing-value markers), or the national schema where one exists
   (SCDL subventions 2.1.1: its names and formats win over ours);
 - ``datapackage``: ``datapackage.json`` (Frictionless Data Package): licence
-  Licence Ouverte 2.0, producer and contact, sources, temporal and spatial
+  Licence Ouverte 2.0, producer (with its national identifiers) and contact, sources, temporal and spatial
   coverage, update frequency, legal basis, anonymisation summary with the
   policy hash, what changed in the policy since the previous version (when
   it did: columns added, removed, renamed, both hashes), and every file with its size and SHA-256 (generic
@@ -21,10 +21,12 @@ resource.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from anonymisation.policy import Column, Policy
+from resources.common.identifiers import PAGES, page
 from resources.common.vocabulary import WITHHELD
 from resources.publishing.national import national_table_schema
 
@@ -52,6 +54,18 @@ class Producer:
     public_base_url: str
     spatial_zones: tuple[str, ...] = ()
     spatial_granularity: str = "poi"
+    # paysage, ror, wikidata, eter... as the institution file gives them (Institution.identifiers)
+    identifiers: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def establishment_ids(self) -> dict[str, str]:
+        """Every identifier of the establishment, the registers' ones (UAI, SIRET, SIREN) always."""
+        return {"uai": self.uai, "siret": self.siret, "siren": self.siret[:9],
+                **{k: v for k, v in self.identifiers.items() if v}}
+
+    def establishment_pages(self) -> dict[str, str]:
+        """The web page of each identifier that has one (ROR, Wikidata, Paysage)."""
+        ids = self.establishment_ids()
+        return {kind: page(kind, ids[kind]) for kind in PAGES if kind in ids}
 
 
 @dataclass(frozen=True)
@@ -160,10 +174,12 @@ def datapackage(policy: Policy, producer: Producer, info: VersionInfo, resources
         "keywords": keywords(policy),
         "licenses": [LICENCE],
         "sources": _sources(policy),
-        "contributors": [{"title": producer.name, "role": "publisher", "email": producer.contact}],
+        "contributors": [{"title": producer.name, "role": "publisher", "email": producer.contact,
+                          **({"path": ror} if (ror := producer.establishment_pages().get("ror")) else {})}],
         "x_opendata": {
             "producer": {"name": producer.name, "siret": producer.siret, "uai": producer.uai, "contact": producer.contact,
-                         "datagouv_organization": producer.datagouv_organization},
+                         "datagouv_organization": producer.datagouv_organization,
+                         "identifiers": producer.establishment_ids(), "pages": producer.establishment_pages()},
             "frequency": policy.frequency,
             "temporal_coverage": coverage(info),
             "spatial": {"zones": list(producer.spatial_zones), "granularity": producer.spatial_granularity},

@@ -109,6 +109,17 @@ def _change(info: VersionInfo) -> str:
     return "\n## Changements depuis la version précédente\n\n" + "\n".join(lines) + "\n"
 
 
+# How the producer line names each identifier, in this order.
+IDENTIFIER_NAMES = {"siren": "SIREN", "paysage": "Paysage", "ror": "ROR", "wikidata": "Wikidata", "eter": "ETER"}
+
+
+def _identifiers(producer: Producer) -> str:
+    """The establishment's identifiers, each linked to its page where it has one, to join the ministry's files."""
+    ids, pages = producer.establishment_ids(), producer.establishment_pages()
+    return ", ".join(f"{label} [{ids[key]}]({pages[key]})" if key in pages else f"{label} {ids[key]}"
+                     for key, label in IDENTIFIER_NAMES.items() if key in ids)
+
+
 def readme(policy: Policy, producer: Producer, info: VersionInfo, schema: dict, files: list[str]) -> str:
     """The dataset's README for this version."""
     period = coverage(info)
@@ -120,6 +131,7 @@ def readme(policy: Policy, producer: Producer, info: VersionInfo, schema: dict, 
 {policy.description}
 
 - Producteur: {producer.name} (SIRET {producer.siret}, UAI {producer.uai})
+- Identifiants de l'établissement: {_identifiers(producer)}
 - Contact: {producer.contact}
 - Licence: Licence Ouverte / Open Licence version 2.0
 - Version: {info.day.isoformat()} ({info.rows} lignes), mise à jour {frequency}

@@ -10,11 +10,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS as DCT
-from rdflib.namespace import FOAF, RDF
+from rdflib.namespace import FOAF, OWL, RDF, SKOS
 
 from anonymisation.policy import load_catalogue
 from resources.publishing.catalogue import FREQUENCIES as UDATA_FREQUENCIES
 from resources.publishing.catalogue import (
+    ADMS,
     DCAT,
     SPDX,
     VCARD,
@@ -121,6 +122,21 @@ def test_catalogue_has_title_description_and_a_named_publisher(store: Path) -> N
     assert graph.value(publisher, DCT.identifier) == Literal(OWNER.siret)
     assert graph.value(catalogue, FOAF.homepage) == URIRef(BASE)
     assert str(graph.value(catalogue, DCT.modified)).startswith("2025-06-02T02:30:00")
+
+
+def test_the_publisher_carries_its_identifiers_and_links_to_their_pages(store: Path) -> None:
+    ids = {"uai": "0751234A", "siren": "197512345", "paysage": "aB3dE", "ror": "0xd3m0064", "wikidata": "Q999999901"}
+    graph = build_catalogue(store, CatalogueOwner(name=OWNER.name, siret=OWNER.siret, contact_email=OWNER.contact_email,
+                                                  public_base_url=BASE, identifiers=ids))
+    publisher = graph.value(graph.value(predicate=RDF.type, object=DCAT.Catalog), DCT.publisher)
+    notations = {str(graph.value(i, SKOS.notation)): str(graph.value(i, ADMS.schemaAgency))
+                 for i in graph.objects(publisher, ADMS.identifier) if (i, RDF.type, ADMS.Identifier) in graph}
+    assert set(notations) == {*ids.values(), OWNER.siret}
+    assert "ROR" in notations["0xd3m0064"] and "Paysage" in notations["aB3dE"]
+    assert set(graph.objects(publisher, OWL.sameAs)) == {
+        URIRef("https://ror.org/0xd3m0064"), URIRef("https://www.wikidata.org/entity/Q999999901"),
+        URIRef("https://paysage.enseignementsup-recherche.gouv.fr/structures/aB3dE")}
+    assert not set(build_catalogue(store, OWNER).objects(publisher, OWL.sameAs))  # none given, none invented
 
 
 def test_every_dataset_has_the_mandatory_and_recommended_properties(store: Path) -> None:
