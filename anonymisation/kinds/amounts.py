@@ -59,7 +59,7 @@ def build(built: Built) -> pd.DataFrame:
     hidden = published[status] != PUBLISHED
     truth = rows.groupby(dims, dropna=False, sort=True)[first].sum().reset_index()
     truth = published[dims].merge(truth, on=dims, how="left")
-    record_utility(built, truth[dims], truth[first].abs().to_numpy(dtype=float), hidden.to_numpy(),
+    record_utility(built, truth[dims], truth[first].to_numpy(dtype=float), hidden.to_numpy(),
                    value_col=first, unit="euros")
     for column in sums[1:]:  # the other sums follow the first one's protection, cell by cell
         totals = rows.groupby(dims, dropna=False)[column.name].sum().reset_index()

@@ -87,6 +87,8 @@ def budget_lines(ctx: Context, tiers: Tiers) -> Iterator[pd.DataFrame]:
     destinations = np.array([[s.destinations[j % len(s.destinations)] for j in range(12)] for s in OPEN],
                             dtype=object)
     kind_weight = np.array([KIND_WEIGHT[s.kind] for s in OPEN])
+    # Payroll is booked where agents are assigned (components, labs, services), never on a department.
+    employs = np.flatnonzero([s.kind != "departement" for s in OPEN])
     next_id = 1
     for year in ctx.fiscal_years:
         rng = ctx.rng("finance", "lignes_budgetaires", str(year))
@@ -97,6 +99,8 @@ def budget_lines(ctx: Context, tiers: Tiers) -> Iterator[pd.DataFrame]:
             n = rows.stop - rows.start
             a = rng.choice(len(ACCOUNTS), size=n, p=_normalised([x.weight for x in ACCOUNTS]))
             s = rng.choice(len(OPEN), size=n, p=kind_weight / kind_weight.sum())
+            moved = payroll[a] & ~np.isin(s, employs)
+            s[moved] = rng.choice(employs, size=int(moved.sum()), p=_normalised(kind_weight[employs]))
             destination = destinations[s, rng.integers(0, 12, n)]
             destination[accounts[a] == "2313"] = "114"
             date = first + rng.integers(0, days, n) * DAY
