@@ -340,10 +340,11 @@ def test_the_reviewed_threshold_is_the_one_checked(catalogue, dataset: str) -> N
     policy = catalogue[dataset]
     floors = {r.kwargs["min_value"] for r in _rules(open_suite(policy, EXPECT), "ExpectColumnValuesToBeBetween")
               if "max_value" not in r.kwargs}
-    if policy.kind == "aggregate":
-        assert floors == {policy.settings["threshold"]}
-    elif policy.kind == "amounts":
-        assert floors == {policy.settings["min_contributors"]}
+    if policy.kind == "aggregate":  # published in full: no count at 0 (an empty cell is an absent row)
+        full = policy.settings.get("protection") == "publication_integrale"
+        assert floors == {1 if full else policy.settings.get("threshold", 5)}
+    elif policy.kind == "amounts":  # applied to some cells only: the public accounts are published whoever they paid
+        assert floors == {1 if policy.settings.get("applies_to") else policy.settings["min_contributors"]}
     else:  # a kind without a reviewed threshold adds only its own floors (none for a row-level list)
         assert floors == {r.kwargs["min_value"] for r in kind_of(policy.kind).suite_rules(policy)
                           if r.expectation == "ExpectColumnValuesToBeBetween" and "max_value" not in r.kwargs}
@@ -399,7 +400,7 @@ def test_a_dataset_with_a_year_column_and_no_yearly_history_uses_the_total(catal
     ("dataset", "expected_years", "rule"),
     [
         ("effectifs_etudiants", (2024, 2022, 2023), {"column": "rentree", "value_set": [2022, 2023, 2024]}),
-        ("diplomes_delivres", (2023,), {"column": "annee", "value_set": [2023]}),
+        ("diplomes_delivres", (2023,), {"column": "session", "value_set": [2023]}),
         ("effectifs_etudiants", (), None),
         ("structures", (2023, 2024), None),  # no year column
     ],
