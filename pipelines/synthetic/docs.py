@@ -87,7 +87,14 @@ NOTES: dict[str, list[str]] = {
                   "Internal roles (assistants de prévention, correspondants informatiques) and about 2 % of "
                   "others are not shown in the directory (`visible_annuaire` false)."],
     "tableaux_avancement": ["Consistent with the grade changes of `situations`."],
-    "paie": ["Defect: a few negative bonus lines (recoveries typed as negative amounts)."],
+    "paie": ["Defect: a few negative bonus lines (recoveries typed as negative amounts).",
+             "Salary = index x point value of the day (4.92278 euros since July 2023) x working time; index by corps, "
+             "grade and échelon (`pipelines/synthetic/ref_hr.py`), contract staff at an index drawn by category; "
+             "bonuses by corps, women's a little lower, plus the allowances of functions (president, DGS...)."],
+    "remunerations": ["Exactly the sums of `paie` per agent and completed year (the year of `as_of` is still "
+                      "being paid: it has no statement); the situation is that of the last month paid.",
+                      "The highest gross pay of a year is about 80,000 to 105,000 euros (the president with the "
+                      "allowance of the function, PR classe exceptionnelle with their bonuses)."],
     "conges_maladie": ["Defect: a few leaves end before they start."],
     "oppositions_agents": ["Drawn from real agents, including holders of public functions and promoted agents."],
     "tiers": ["Defects: about 0.5 % of company SIRETs have a wrong key; about 0.5 % of companies are entered "

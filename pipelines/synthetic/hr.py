@@ -1,4 +1,5 @@
-"""HR system generator: structures, agents, career situations, functions, promotions, pay, sensitive records."""
+"""HR system generator: structures, agents, career situations, functions, promotions, pay (monthly and yearly),
+sensitive records."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.freetext import plant
 from pipelines.synthetic.hr_functions import functions_table, promotion_table
 from pipelines.synthetic.hr_population import Careers, Population, careers, population
-from pipelines.synthetic.hr_private import disability_table, pay_chunks, pay_rows_estimate, sick_leave_table
+from pipelines.synthetic.hr_pay import pay_chunks, pay_rows_estimate, yearly_table
+from pipelines.synthetic.hr_private import disability_table, sick_leave_table
 from pipelines.synthetic.hr_structures import structures_frame
 from pipelines.synthetic.identifiers import landlines, nirs
 from pipelines.synthetic.people import (
@@ -41,7 +43,8 @@ def build(ctx: Context) -> Iterator[TableOutput]:
     yield _one("situations", _situations(car))
     yield _one("fonctions", functions)
     yield _one("tableaux_avancement", promotions)
-    yield TableOutput("paie", pay_rows_estimate(ctx), pay_chunks(ctx, pop, car))
+    yield TableOutput("paie", pay_rows_estimate(ctx), pay_chunks(ctx, pop, car, functions))
+    yield _one("remunerations", yearly_table(ctx, pop, car, functions))
     yield _one("conges_maladie", sick_leave_table(ctx, car))
     yield _one("handicap", disability_table(ctx, pop))
     yield _one("oppositions_agents", oppositions_table(ctx, pop, functions, promotions))

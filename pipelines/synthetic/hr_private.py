@@ -1,28 +1,24 @@
-"""The HR tables that are personal by nature: monthly pay, sick leaves, disability.
+"""The HR tables that are personal by nature: sick leaves, disability (pay: ``hr_pay``).
 
-None of them feeds an open dataset (CRPA L311-6: health, pay and personal
+None of them feeds an open dataset (CRPA L311-6: health and personal
 situation are never published); they exist so that the pipeline proves it
 leaves them in the source.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.context import Context, defect_rows, iso_dates, money, nullable_int, year_start
+from pipelines.synthetic.context import Context, defect_rows, iso_dates, nullable_int, year_start
 from pipelines.synthetic.draws import weighted
 from pipelines.synthetic.hr_population import Careers, Population
-from pipelines.synthetic.ref_hr import CORPS, DISABILITY_TYPES, POINT_VALUES
+from pipelines.synthetic.ref_hr import DISABILITY_TYPES
 
 DAY = np.timedelta64(1, "D")
-_GRADES = {g.code: (g.base_index, g.step_index) for c in CORPS for g in c.grades}
-_BONUS = {c.code: c.bonus for c in CORPS}
 
 
-def _clean(car: Careers) -> pd.DataFrame:
+def clean_situations(car: Careers) -> pd.DataFrame:
     """Situations without the deliberate duplicates and inverted dates: pay follows the real career."""
     s = car.situations
     s = s[~s.duplicated(["matricule", "date_debut"])]
@@ -30,60 +26,10 @@ def _clean(car: Careers) -> pd.DataFrame:
     return s
 
 
-def pay_rows_estimate(ctx: Context) -> int:
-    months = (ctx.as_of.year - ctx.hr_years[0]) * 12 + ctx.as_of.month
-    return ctx.scale.agents * months
-
-
-def pay_chunks(ctx: Context, pop: Population, car: Careers) -> Iterator[pd.DataFrame]:
-    """One chunk per year: for each month, every agent in post on the 15th gets a pay line."""
-    rng = ctx.rng("hr", "paie")
-    s = _clean(car)
-    begin = s["date_debut"].to_numpy().astype("datetime64[D]")
-    finish = s["date_fin"].to_numpy().astype("datetime64[D]")
-    finish = np.where(np.isnat(finish), np.datetime64("2999-12-31"), finish)
-    matricule = s["matricule"].to_numpy()
-    grades = s["grade"].map(_GRADES)
-    base = np.array([g[0] for g in grades], dtype=float)
-    step = np.array([g[1] for g in grades], dtype=float)
-    echelon = s["echelon"].fillna(1).to_numpy(dtype=float)
-    index = (base + step * (echelon - 1)).astype(np.int64)
-    ratio = s["quotite"].to_numpy(dtype=float) / 100
-    bonus = s["corps"].map(_BONUS).to_numpy(dtype=float)
-    researcher = s["corps"].isin(["PR", "MCF"]).to_numpy()
-    points = np.array([d for d, _ in POINT_VALUES], dtype="datetime64[D]")
-    values = np.array([v for _, v in POINT_VALUES])
-    next_id = 1
-    for year in ctx.hr_years:
-        parts = []
-        for month in range(1, 13):
-            day = year_start(year, month, 15)
-            if day > ctx.today:
-                break
-            rows = np.flatnonzero((begin <= day) & (finish >= day))
-            _, first = np.unique(matricule[rows], return_index=True)
-            rows = rows[first]
-            point = values[np.searchsorted(points, day, side="right") - 1]
-            gross = index[rows] * point * ratio[rows]
-            extra = gross * bonus[rows] * rng.lognormal(0, 0.15, len(rows))
-            extra += np.where(researcher[rows] & (rng.random(len(rows)) < 0.08), rng.uniform(300, 900, len(rows)), 0)
-            parts.append(pd.DataFrame({"matricule": matricule[rows], "annee": year, "mois": month,
-                                       "indice_majore": index[rows], "brut": money(gross), "primes": money(extra)}))
-        if not parts:
-            continue
-        chunk = pd.concat(parts, ignore_index=True)
-        # Defect: a negative bonus line (a recovery of overpaid bonuses typed as a negative amount).
-        bad = defect_rows(rng, len(chunk), 0.0005)
-        chunk.loc[bad, "primes"] = -money(rng.uniform(50, 800, len(bad)))
-        chunk.insert(0, "id_paie", np.arange(next_id, next_id + len(chunk), dtype=np.int64))
-        next_id += len(chunk)
-        yield chunk
-
-
 def sick_leave_table(ctx: Context, car: Careers) -> pd.DataFrame:
     """Sick leaves: frequent short ordinary leaves, rare long ones (CLM, CLD) and work accidents (CITIS)."""
     rng = ctx.rng("hr", "conges_maladie")
-    s = _clean(car)
+    s = clean_situations(car)
     begin = s["date_debut"].to_numpy().astype("datetime64[D]")
     finish = s["date_fin"].to_numpy().astype("datetime64[D]")
     finish = np.where(np.isnat(finish), np.datetime64("2999-12-31"), finish)

@@ -3,7 +3,9 @@
 Teachers (enseignants) and administrative, technical, library and health staff
 (BIATSS) belong to a corps; each corps has grades and each grade echelons.
 Indices (indice majoré) are rounded approximations of the official grids:
-enough to give plausible pay, not a payroll reference.
+enough to give plausible pay, not a payroll reference. The top grades reach
+the "hors échelle" letters (PR 1re classe HEB, PR classe exceptionnelle
+HED-HEE), written here as their approximate indice majoré.
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ ENS, BIATSS = "enseignant", "BIATSS"
 
 CORPS: tuple[Corps, ...] = (
     Corps("PR", "Professeur des universités", ENS, "A", "titulaire",
-          (Grade("PR2C", 6, 660, 38), Grade("PR1C", 3, 880, 40), Grade("PRCE", 2, 972, 50)),
-          12.0, (38, 55), None, True, 0.10),
+          (Grade("PR2C", 6, 660, 38), Grade("PR1C", 3, 890, 90), Grade("PRCE", 2, 1230, 100)),
+          12.0, (38, 55), None, True, 0.18),
     Corps("MCF", "Maître de conférences", ENS, "A", "titulaire",
-          (Grade("MCF", 9, 470, 30), Grade("MCFHC", 6, 710, 32)), 24.0, (28, 40), None, True, 0.08),
+          (Grade("MCF", 9, 470, 30), Grade("MCFHC", 6, 710, 32)), 24.0, (28, 40), None, True, 0.10),
     Corps("PRAG", "Professeur agrégé", ENS, "A", "titulaire",
           (Grade("PRAG CN", 11, 450, 30), Grade("PRAG HC", 7, 700, 30)), 2.5, (27, 45), None, False, 0.08),
     Corps("PRCE", "Professeur certifié", ENS, "A", "titulaire",
@@ -110,6 +112,31 @@ POINT_VALUES: tuple[tuple[str, float], ...] = (
     ("2017-02-01", 4.6860),
     ("2022-07-01", 4.8504),
     ("2023-07-01", 4.92278),
+)
+
+# Contract staff are paid by category, each at an index agreed in their contract: drawn once per agent
+# between these bounds (indice majoré).
+CONTRACT_INDEX: dict[str, tuple[int, int]] = {"A": (420, 640), "B": (360, 470), "C": (361, 400)}
+CONTRACT_CORPS = ("CONTRACTUEL", "ENSCONT")
+
+# Bonuses are where the civil service's pay gap at equal corps, grade and échelon lies (DGAFP, rapport annuel
+# sur l'égalité professionnelle): women's bonuses are drawn a little lower, so the index has a gap to measure.
+WOMEN_BONUS_FACTOR = 0.95
+# Teacher-researchers' research bonus (RIPEC C3, formerly PEDR): the share receiving it and its monthly range.
+RESEARCH_BONUS = (0.08, 300.0, 900.0)
+
+# Monthly allowance of a function (RIPEC C2, NBI, emploi fonctionnel), by the start of its title, first match
+# wins; an agent holding several gets the largest. Titles are those of HEAD_OF, COMPONENT_FUNCTIONS and
+# UNIVERSITY_FUNCTIONS below.
+FUNCTION_ALLOWANCES: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("Président de l'université", "Présidente de l'université"), 3700.0),
+    (("Directeur général des services", "Directrice générale des services"), 2600.0),
+    (("Agent comptable", "Agente comptable"), 1200.0),
+    (("Vice-président", "Vice-présidente"), 800.0),
+    (("Directeur de l'UFR", "Directrice de l'UFR", "Directeur de l'IUT", "Directrice de l'IUT",
+      "Directeur de l'École", "Directrice de l'École", "Directeur de l'INSPE", "Directrice de l'INSPE"), 550.0),
+    (("Directeur", "Directrice"), 300.0),
+    (("Responsable administratif", "Responsable administrative"), 250.0),
 )
 
 SICK_LEAVE_TYPES: tuple[tuple[str, str], ...] = (

@@ -103,6 +103,27 @@ paie = sa.Table(
     comment="Monthly individual pay: gross salary and bonuses of each agent.",
 )
 
+remunerations = sa.Table(
+    "remunerations", metadata,
+    col("id_remuneration", BigInteger, "Identifier of the yearly pay statement", key=True),
+    col("matricule", String(8), "Agent number (agents.matricule)", nullable=False),
+    col("annee", Integer, "Calendar year paid (completed years only)", nullable=False),
+    col("corps", String(12), "Corps code, or CONTRACTUEL, in the last month paid", nullable=False),
+    col("grade", String(20), "Grade code in the last month paid", nullable=False),
+    col("echelon", Integer, "Echelon in the last month paid; empty for contract staff"),
+    col("categorie", String(1), "Civil-service category A, B or C", nullable=False),
+    col("statut", String(12), "titulaire, stagiaire or contractuel in the last month paid", nullable=False),
+    col("indice_majore", Integer, "Index (indice majoré) in the last month paid; a contract agent's contract index",
+        nullable=False),
+    col("quotite", Numeric(5, 2), "Working time in the last month paid, in percent of full time", nullable=False),
+    col("mois_payes", Integer, "Months paid in the year (1-12)", nullable=False),
+    col("traitement_brut", Numeric(12, 2), "Gross salary of the year: index x point value x working time (euros)",
+        nullable=False),
+    col("primes", Numeric(12, 2), "Bonuses and allowances of the year (euros)", nullable=False),
+    col("brut_annuel", Numeric(12, 2), "Gross pay of the year: salary plus bonuses (euros)", nullable=False),
+    comment="Yearly pay statement per agent (as the annual declaration of pay): the sums of the monthly pay lines.",
+)
+
 conges_maladie = sa.Table(
     "conges_maladie", metadata,
     col("id_conge", BigInteger, "Identifier of the sick leave", key=True),
@@ -139,4 +160,5 @@ sa.Index("ix_situations_date_debut", situations.c.date_debut)
 sa.Index("ix_fonctions_date_debut", fonctions.c.date_debut)
 sa.Index("ix_tableaux_avancement_annee", tableaux_avancement.c.annee)
 sa.Index("ix_paie_annee", paie.c.annee)
+sa.Index("ix_remunerations_annee", remunerations.c.annee)
 sa.Index("ix_conges_maladie_date_debut", conges_maladie.c.date_debut)
