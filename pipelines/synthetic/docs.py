@@ -85,7 +85,9 @@ NOTES: dict[str, list[str]] = {
                    "agents (IGR, IGE, ASI, TECH, ADJT) have a BAP, drawn once per agent from their corps' shares."],
     "fonctions": ["Defects: a few mandates entered twice; a few end before they start.",
                   "Internal roles (assistants de prévention, correspondants informatiques) and about 2 % of "
-                  "others are not shown in the directory (`visible_annuaire` false)."],
+                  "others are not shown in the directory (`visible_annuaire` false).",
+                  "Each diploma of the catalogue has a programme head (`code_fonction` RESP_FORM, a PR or MCF "
+                  "of its component, mandates of 3 to 5 years), not shown in the directory."],
     "tableaux_avancement": ["Consistent with the grade changes of `situations`."],
     "paie": ["Defect: a few negative bonus lines (recoveries typed as negative amounts).",
              "Salary = index x point value of the day (4.92278 euros since July 2023) x working time; index by corps, "
@@ -128,10 +130,13 @@ NOTES: dict[str, list[str]] = {
     "inscriptions": ["Defects: about 0.2 % of enrolments entered twice (duplicate business key), 0.2 % without "
                      "sector, 0.05 % on the unknown diploma 2599999.",
                      "About 2.5 % enrol after the 15 January census date (excluded from official headcounts).",
-                     "`commentaire_interne` (about 1.5 % of rows) holds names, phones and e-mails."],
+                     "`commentaire_interne` (about 1.5 % of rows) holds names, phones and e-mails.",
+                     "`financement_these`: drawn once per doctoral student (about 85 % funded in the sciences, "
+                     "40 % in the humanities); empty below the doctorate and for unfunded theses."],
     "resultats": ["Defects: about 0.3 % of jury dates fall outside their academic year, 0.1 % award the "
                   "diploma to a failed student, a few results point to an enrolment that does not exist.",
-                  "Results exist only once the jury has met (June-July; doctoral defences all year)."],
+                  "Results exist only once the jury has met (June-July; doctoral defences all year: the "
+                  "`date_jury` of an awarded doctorate is its thesis defence)."],
     "commentaires": ["Planted personal data: the student's name, phone numbers in four spellings ("
                      "`06 12 34 56 78`, `+33 6 12 34 56 78`, `0612345678`, `06.12.34.56.78`), e-mails, street "
                      "addresses, a NIR typed with spaces; health and value judgements (CRPA L311-6).",

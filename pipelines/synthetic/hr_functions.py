@@ -8,10 +8,14 @@ import pandas as pd
 from pipelines.synthetic.context import Context, defect_rows, iso_dates, year_start
 from pipelines.synthetic.freetext import plant
 from pipelines.synthetic.hr_population import Population
-from pipelines.synthetic.ref_hr import COMPONENT_FUNCTIONS, CORPS, HEAD_OF, UNIVERSITY_FUNCTIONS, Function
+from pipelines.synthetic.ref_hr import (COMPONENT_FUNCTIONS, CORPS, FUNCTION_CODES, HEAD_OF, PROGRAMME_HEAD,
+                                        UNIVERSITY_FUNCTIONS, Function)
 from pipelines.synthetic.ref_structures import COMPONENTS, OPEN
+from pipelines.synthetic.students_catalogue import build_catalogue
 
 DAY = np.timedelta64(1, "D")
+COLUMNS = ["matricule", "libelle_fonction", "code_structure", "date_debut", "date_fin", "visible_annuaire",
+           "code_fonction"]
 
 # Which structure each university-wide function is attached to.
 _UNIVERSITY_STRUCTURE = {
@@ -63,15 +67,54 @@ def functions_table(ctx: Context, pop: Population, agents: pd.DataFrame) -> pd.D
             stop = min(end, exit_or_far[holder])
             title = (function.feminine if female[pop.matricule[holder]] else function.masculine).format(of=of)
             rows.append((pop.matricule[holder], title.strip(), code, start,
-                         stop - DAY if stop <= today else np.datetime64("NaT"), function.visible))
+                         stop - DAY if stop <= today else np.datetime64("NaT"), function.visible,
+                         FUNCTION_CODES[function.masculine]))
             start = stop
-    frame = pd.DataFrame(rows, columns=["matricule", "libelle_fonction", "code_structure", "date_debut",
-                                        "date_fin", "visible_annuaire"])
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     # A few directory entries hidden at the holder's request or for internal roles.
     hidden = rng.random(len(frame)) < 0.02
     frame.loc[hidden, "visible_annuaire"] = False
     frame = _with_defects(rng, frame)
     frame["libelle_fonction"] = plant(ctx, "hr.fonctions.libelle_fonction", frame["libelle_fonction"].to_numpy())
+    heads = programme_heads(ctx, pop, agents)
+    heads.insert(0, "id_fonction", np.arange(len(frame) + 1, len(frame) + 1 + len(heads), dtype=np.int64))
+    return pd.concat([frame, heads], ignore_index=True)
+
+
+def programme_heads(ctx: Context, pop: Population, agents: pd.DataFrame) -> pd.DataFrame:
+    """Successive programme heads of each diploma of the catalogue, from its opening to its closing.
+
+    Drawn from their own stream, after the other functions: those stay as they were.
+    """
+    rng = ctx.rng("hr", "fonctions", "formations")
+    female = dict(zip(agents["matricule"], agents["sexe"] == "F", strict=True))
+    index = {s.code: i for i, s in enumerate(OPEN)}
+    eligible = _eligible(pop, PROGRAMME_HEAD.holders)
+    exit_or_far = np.where(np.isnat(pop.exit), np.datetime64("2999-12-31"), pop.exit)
+    first_day, today = year_start(ctx.hr_years[0]), ctx.today
+    rows = []
+    for diploma in build_catalogue(ctx).frame.itertuples():
+        near = eligible & (pop.structure == index.get(diploma.code_composante, -1))
+        start = max(year_start(diploma.annee_ouverture, 9, 1), first_day - int(rng.integers(0, 4 * 365)) * DAY)
+        closes = year_start(int(diploma.annee_fermeture) + 1, 9, 1) if pd.notna(diploma.annee_fermeture) else None
+        while start <= today and (closes is None or start < closes):
+            stop = start + int(rng.integers(3, 6)) * 365 * DAY
+            stop = stop if closes is None else min(stop, closes)
+            pool = near if rng.random() < 0.9 and near.any() else eligible
+            fits = np.flatnonzero(pool & (pop.entry <= start) & (exit_or_far > start + 365 * DAY))
+            if len(fits) == 0:
+                start = stop
+                continue
+            holder = fits[rng.integers(0, len(fits))]
+            stop = min(stop, exit_or_far[holder])
+            title = PROGRAMME_HEAD.feminine if female[pop.matricule[holder]] else PROGRAMME_HEAD.masculine
+            rows.append((pop.matricule[holder], title.format(of=diploma.libelle), diploma.code_composante, start,
+                         stop - DAY if stop <= today else np.datetime64("NaT"), PROGRAMME_HEAD.visible,
+                         FUNCTION_CODES[PROGRAMME_HEAD.masculine]))
+            start = stop
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["date_debut"] = iso_dates(frame["date_debut"].to_numpy())
+    frame["date_fin"] = iso_dates(frame["date_fin"].to_numpy())
     return frame
 
 

@@ -202,3 +202,20 @@ UNIVERSITY_FUNCTIONS: tuple[Function, ...] = (
              "teacher", True),
     Function("Conseiller de prévention", "Conseillère de prévention", "admin_a", False),
 )
+
+# A programme head (responsable de formation) for each diploma offered: a teacher of the diploma's component.
+# Not shown in the directory: the programme's own pages name them.
+PROGRAMME_HEAD = Function("Responsable de formation : {of}", "Responsable de formation : {of}", "teacher", False)
+
+# The HR system's code of each function (hr.fonctions.code_fonction), by its masculine title.
+FUNCTION_CODES: dict[str, str] = {
+    "Directeur {of}": "DIR", "Responsable {of}": "RESP_DEPT", "Responsable administratif {of}": "RESP_ADM",
+    "Directeur des études {of}": "DIR_ETU", "Assistant de prévention {of}": "ASS_PREV",
+    "Correspondant informatique {of}": "CORR_INFO", "Président de l'université": "PRES",
+    "Vice-président du conseil d'administration": "VP_CA", "Vice-président de la commission de la recherche": "VP_CR",
+    "Vice-président de la commission de la formation et de la vie universitaire": "VP_CFVU",
+    "Vice-président chargé du numérique": "VP_NUM", "Vice-président chargé des relations internationales": "VP_RI",
+    "Directeur général des services": "DGS", "Agent comptable": "AC", "Chargé de mission handicap": "CM_HANDI",
+    "Délégué à la protection des données": "DPD", "Référent égalité entre les femmes et les hommes": "REF_EGAL",
+    "Conseiller de prévention": "CONS_PREV", PROGRAMME_HEAD.masculine: "RESP_FORM",
+}

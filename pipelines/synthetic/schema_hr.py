@@ -76,7 +76,9 @@ fonctions = sa.Table(
     col("date_debut", Date, "Start of the mandate", nullable=False),
     col("date_fin", Date, "End of the mandate; empty while held"),
     col("visible_annuaire", Boolean, "True when the function appears in the public directory", nullable=False),
-    comment="Public functions held by agents (heads of structures, vice-presidents...).",
+    col("code_fonction", String(12), "Code of the function in the HR system (RESP_FORM: programme head)",
+        nullable=False),
+    comment="Public functions held by agents (heads of structures, vice-presidents, programme heads...).",
 )
 
 tableaux_avancement = sa.Table(

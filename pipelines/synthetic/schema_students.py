@@ -68,6 +68,8 @@ inscriptions = sa.Table(
     col("regime", String(20), "formation initiale, formation continue or apprentissage", nullable=False),
     col("inscription_principale", Boolean, "Main enrolment of the student that year", nullable=False),
     col("commentaire_interne", Text, "Internal note of the registrar's office (free text)"),
+    col("financement_these", String(20),
+        "Funding of the thesis, doctoral enrolments only: contrat_doctoral, cifre or autre; empty when none"),
     comment="One row per yearly enrolment of a student in a diploma.",
 )
 

@@ -23,6 +23,7 @@ from pipelines.synthetic.identifiers import cat, mobiles, nirs
 from pipelines.synthetic.people import nir_places
 from pipelines.synthetic.ref_hr import CORPS
 from pipelines.synthetic.students_catalogue import build_catalogue
+from pipelines.synthetic.students_doctorate import thesis_funding
 from pipelines.synthetic.students_enrol import enrolments, results
 from pipelines.synthetic.students_flow import Cohorts, cohorts
 from pipelines.synthetic.students_people import Students, contacts, etudiants_chunk, student_attributes
@@ -68,6 +69,7 @@ def _inscriptions(ctx: Context, st: Students, frame: pd.DataFrame, student: np.n
     notes = np.full(len(out), None, dtype=object)
     notes[noted] = fill(rng, INSCRIPTION_NOTES, None, persons)
     out["commentaire_interne"] = plant(ctx, "students.inscriptions.commentaire_interne", notes)
+    out["financement_these"] = thesis_funding(ctx, out)
     # The same enrolment entered twice under two identifiers (a duplicate business key).
     dup = out.iloc[defect_rows(rng, len(out), 0.002)].copy()
     dup["id_inscription"] = np.arange(len(out) + 1, len(out) + 1 + len(dup), dtype=np.int64)
