@@ -28,7 +28,8 @@ FOLDER = "nomenclatures"
 REQUIRED: dict[str, tuple[str, ...]] = {
     "type_diplome_sise": ("code", "libelle", "cursus_lmd"),
     "cursus_lmd": ("code", "libelle"),
-    "discipline_sise": ("code", "libelle", "groupe"),
+    "discipline_sise": ("code", "libelle", "groupe", "groupe_doctorat"),
+    "groupe_doctorat": ("code", "libelle"),
     "groupe_discipline_sise": ("code", "libelle"),
     "secteur_disciplinaire_sise": ("code", "libelle"),
     "niveau": ("code", "libelle"),
