@@ -22,7 +22,7 @@ from anonymisation.policy_model import Column, Exception_, Policy, PolicyError, 
 from anonymisation.rules import enforce
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
-TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant"}
+TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant", "computed"}
 GENERALISATIONS = {"year", "age_band", "classe_age", "departement", "amount_band", "flag", "nationality_group", "bac_type"}
 TYPES = {"string", "integer", "number", "date", "boolean", "year"}
 

@@ -8,7 +8,10 @@ Each rule cites what it implements (../shared/reference/legal-and-standards.md):
   generalised dimension of a kind that protects its cells (CRPA L311-6),
   even under an exception, unless a declared legal basis for that use
   (``sensitive_use``, an article this product knows) covers it; that basis
-  names no one and does not make the dataset nominative;
+  names no one and does not make the dataset nominative; a kind that does
+  not protect cells may use it only to compute figures over at least 10
+  persons (the ten highest salaries of CGFP L716-1; the equality index's
+  pay gaps), never to publish one person's value;
 - a table published in full, without a small-cell rule, has only the
   dimensions the national statistics publish unmasked (section 4): no
   generalised dimension (a generalised value exists because its source is
@@ -41,6 +44,10 @@ SENSITIVE_BASES = {
 # Quasi-identifying source columns that the ministry's statistics cross unmasked with public dimensions
 # (legal-and-standards.md section 4: the SISE establishment file and the staff files count by sex).
 PUBLISHED_NATIONALLY = frozenset({"students.etudiants.sexe", "hr.agents.sexe"})
+# The fewest persons a figure drawn from a sensitive value may be computed over, outside a kind protecting its
+# cells: the law's own group for the highest salaries (CGFP L716-1: the sum of the ten highest), and the
+# minimum of 10 women and 10 men of the pay-gap indicators (décret 2024-802, art. 9, for the same index).
+SENSITIVE_MIN_GROUP = 10
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -79,6 +86,9 @@ def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
     for column in policy.columns:
         if not SNAKE.match(column.name) and policy.national_schema is None:
             raise _fail(policy, column.name, "Etalab CSV conventions", "column names are lower-case ASCII snake_case")
+        if column.treatment == "computed" and not kind.computes:
+            raise _fail(policy, column.name, "policy format", f"the '{kind.name}' kind computes no column of its own "
+                        "(treatment 'computed')")
         cls = source_class(policy, column, dictionary)
         if cls == "direct_identifier":
             if policy.exception is None or column.name not in policy.exception.columns:
@@ -98,6 +108,8 @@ def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
         if _class_of(policy, source, source, dictionary) == "sensitive" and policy.sensitive_use is None:
             raise _fail(policy, source, "CRPA L311-6", "a figure is computed from a sensitive column: "
                         "only under a declared 'sensitive_use'")
+    if policy.sensitive_use is not None and not kind.protects_cells:
+        _check_sensitive_group(policy, kind)
     kind.check_settings(policy)
     kind.check_shape(policy)
     if kind.publishes_in_full(policy):
@@ -131,6 +143,18 @@ def _check_sensitive_use(policy: Policy) -> None:
     if not use.columns or any(c not in names for c in use.columns):
         raise _fail(policy, next((c for c in use.columns if c not in names), "-"), "declared sensitive use",
                     "'sensitive_use' lists the published columns it covers")
+
+
+def _check_sensitive_group(policy: Policy, kind: Kind) -> None:
+    """A sensitive value enters only figures computed over enough persons that none of them shows a person's value."""
+    column = policy.sensitive_use.columns[0] if policy.sensitive_use and policy.sensitive_use.columns else "-"
+    group = kind.min_group(policy)
+    if group is None:
+        raise _fail(policy, column, "CRPA L311-6", f"the '{kind.name}' kind neither protects its cells nor computes "
+                    "its figures over a guaranteed number of persons: a sensitive value would be published as it is")
+    if group < SENSITIVE_MIN_GROUP:
+        raise _fail(policy, column, "CRPA L311-6", f"figures computed over groups of {group} persons could reveal "
+                    f"a person's value: at least {SENSITIVE_MIN_GROUP}")
 
 
 def _check_exception(policy: Policy) -> None:

@@ -70,6 +70,11 @@ def never(policy: Policy) -> bool:
     return False
 
 
+def no_group(policy: Policy) -> int | None:
+    """A kind that guarantees no minimum number of persons behind each figure it computes."""
+    return None
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of published dataset.
@@ -93,7 +98,15 @@ class Kind:
       staged year at a time and give the same file (``assets/anonymising.py``);
     - ``publishes_in_full``: whether the policy publishes its cells without a
       small-cell rule, which the loader allows only along public dimensions
-      (``anonymisation/rules.py``).
+      (``anonymisation/rules.py``);
+    - ``computes``: the kind writes columns of its own (treatment
+      ``computed``: an indicator, a score, why it is empty); the loader refuses
+      such a column in a policy of a kind that does not;
+    - ``min_group``: the fewest persons any figure it computes is computed over,
+      as the policy sets it (None: no such guarantee). A kind that does not
+      protect cells may publish a value drawn from a sensitive source, under a
+      declared ``sensitive_use``, only with a guarantee of at least
+      ``rules.SENSITIVE_MIN_GROUP`` persons.
     """
 
     name: str
@@ -108,6 +121,8 @@ class Kind:
     audited: bool = False
     splits_by_year: Callable[[Policy], bool] = never
     publishes_in_full: Callable[[Policy], bool] = never
+    computes: bool = False
+    min_group: Callable[[Policy], int | None] = no_group
 
     def section_sources(self, policy: Policy) -> list[str]:
         """The source columns (``table.column``) the policy's section names, such as the amounts' contributor."""

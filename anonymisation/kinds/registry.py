@@ -6,7 +6,7 @@ add it to ``KINDS`` below, one line.
 
 from __future__ import annotations
 
-from anonymisation.kinds import aggregate, amounts, rates, rows
+from anonymisation.kinds import aggregate, amounts, index_egalite, rates, rows, top_n
 from anonymisation.kinds.base import Kind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -14,6 +14,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     amounts.KIND,
     rates.KIND,
     rows.KIND,
+    top_n.KIND,
+    index_egalite.KIND,
 )}
 
 
