@@ -64,6 +64,7 @@ class NationalSchema:
 
 SCDL_SUBVENTIONS = "scdl-subventions-2.1.1"
 DECP = "decp-2.0.3"
+HAUTES_REMUNERATIONS = "hautes-remunerations-0.1.0"
 # A policy's ``national_schema`` value -> the schema.
 NATIONAL_SCHEMAS: dict[str, NationalSchema] = {
     SCDL_SUBVENTIONS: NationalSchema(
@@ -73,4 +74,8 @@ NATIONAL_SCHEMAS: dict[str, NationalSchema] = {
         "decp-2.0.3.json", "https://schema.data.gouv.fr/schemas/139bercy/format-commande-publique/2.0.3/marches.json",
         "Données essentielles de la commande publique (DECP) 2.0.3", "139bercy/format-commande-publique", "2.0.3",
         "json"),
+    HAUTES_REMUNERATIONS: NationalSchema(
+        "hautes-remunerations-0.1.0.json",
+        "https://schema.data.gouv.fr/schemas/etalab/schema-hautes-remunerations/0.1.0/schema.json",
+        "Hautes rémunérations dans la fonction publique 0.1.0", "etalab/schema-hautes-remunerations", "0.1.0", "csv"),
 }
