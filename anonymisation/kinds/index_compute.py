@@ -27,6 +27,7 @@ INDICATORS = {
     "index": "Index de l'égalité professionnelle (sur 100)",
 }
 POPULATIONS = {"ecart_fonctionnaires": "fonctionnaires", "ecart_contractuels": "agents contractuels"}
+GAPS = tuple(POPULATIONS)  # the pay-gap indicators
 
 
 class Gap(NamedTuple):

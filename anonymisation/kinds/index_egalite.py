@@ -30,7 +30,9 @@ source columns (``remuneration``, ``mois``, ``quotite``, ``statut``,
 each population (``fonctionnaires``, ``contractuels``), the group sizes
 (``min_par_groupe``, ``min_par_sexe``, ``hautes_remunerations``) and the
 scale. The published columns are the year, then the kind's own (see
-``COLUMNS``), all of treatment ``computed`` but the status.
+``COLUMNS``), all of treatment ``computed``: ``statut`` says whether an
+indicator was computed, not whether a cell is secret (the kind withholds no
+cell: it computes an indicator or says why it could not).
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ import pandas as pd
 
 from anonymisation.kinds import index_scale as scale_of
 from anonymisation.kinds.base import Built, Kind, SuiteRule
-from anonymisation.kinds.cells import require, treated
-from anonymisation.kinds.index_compute import INDICATORS, NOT_COMPUTABLE, year_rows
+from anonymisation.kinds.cells import require
+from anonymisation.kinds.index_compute import GAPS, INDICATORS, NOT_COMPUTABLE, year_rows
 from anonymisation.policy_model import Policy
 from resources.common.vocabulary import PUBLISHED
 
@@ -70,9 +72,7 @@ def check_shape(policy: Policy) -> None:
     mine = [c.name for c in policy.columns if c.name != dims[0].name and c.treatment != "constant"]
     require(policy, mine == list(COLUMNS), "policy format",
             f"the index publishes, after the year, exactly: {', '.join(COLUMNS)}")
-    require(policy, [c.name for c in treated(policy, "status")] == ["statut"], "policy format",
-            "the index's status column is 'statut'")
-    require(policy, all(policy.column(c).treatment == "computed" for c in COLUMNS if c != "statut"), "policy format",
+    require(policy, all(policy.column(c).treatment == "computed" for c in COLUMNS), "policy format",
             "the index's own columns are of treatment 'computed'")
     scale_of.scale(policy)  # refuses a malformed scale when the policy is loaded, not at night
 
@@ -101,7 +101,7 @@ def suite_rules(policy: Policy) -> list[SuiteRule]:
     shown = {"row_condition": f'`statut` == "{PUBLISHED}"', "condition_parser": "pandas"}
     hidden = {"row_condition": f'`statut` == "{NOT_COMPUTABLE}"', "condition_parser": "pandas"}
     floor = int(policy.settings.get("min_par_sexe", MIN_SEX))
-    gaps = {"row_condition": f'`statut` == "{PUBLISHED}" and `indicateur`.str.startswith("ecart_")',
+    gaps = {"row_condition": f'`statut` == "{PUBLISHED}" and `indicateur` in {list(GAPS)}',
             "condition_parser": "pandas"}
     return [
         *(SuiteRule("ExpectColumnValuesToNotBeNull", {"column": c, **shown}, f"{c} est publié quand statut vaut "

@@ -312,6 +312,9 @@ def test_secrecy_rules_follow_the_status_column(catalogue, dataset: str) -> None
     measures = {c.name for c in policy.columns if c.treatment in ("count", "sum")}
     conditioned = {(r.expectation, r.kwargs["column"], r.kwargs["row_condition"])
                    for r in suite.rules if "row_condition" in r.kwargs}
+    # The kind's own rules may hold conditions of their own (an index's gaps computed over enough persons).
+    conditioned -= {(r.expectation, r.kwargs["column"], r.kwargs["row_condition"])
+                    for r in kind_of(policy.kind).suite_rules(policy) if "row_condition" in r.kwargs}
     expected = set()
     if status:
         for m in measures:
