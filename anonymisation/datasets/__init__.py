@@ -8,10 +8,11 @@ policy's allow-list does.
 
 from __future__ import annotations
 
-from anonymisation.datasets import finance, hr, hr_pay, students
+from anonymisation.datasets import finance, hr, hr_pay, students, students_obligations
 from anonymisation.datasets.base import Builder, BuildContext, Establishment, Reader
 
 # Each domain module lists its own builders: adding a dataset's builder touches its domain module only.
-BUILDERS: dict[str, Builder] = {**hr.BUILDERS, **hr_pay.BUILDERS, **finance.BUILDERS, **students.BUILDERS}
+BUILDERS: dict[str, Builder] = {**hr.BUILDERS, **hr_pay.BUILDERS, **finance.BUILDERS, **students.BUILDERS,
+                               **students_obligations.BUILDERS}
 
 __all__ = ["BUILDERS", "BuildContext", "Builder", "Establishment", "Reader"]
