@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from anonymisation.evolution import policy_change
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from quality.engine import QualityError, publish_docs, validate
 from quality.ledger import record_outcome
@@ -120,9 +121,10 @@ def published_shape(policy: Policy, published: Path | None) -> tuple[int | None,
     shape's (a dimension added multiplies the cells), so the drift rule is not
     run that night; the change is reviewed (the policy's hash) and recorded in
     the new version's README and ``datapackage.json``. With the same policy
-    the drift rule runs as always.
+    the drift rule runs as always. Nothing either for a dataset whose rows follow
+    the catalogue (the register of documents: a new dataset adds its rows).
     """
-    if published is None or not published.is_file():
+    if published is None or not published.is_file() or kind_of(policy.kind).reads_catalogue:
         return None, ()
     package = published.parent / "datapackage.json"
     if package.is_file():

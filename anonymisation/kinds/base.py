@@ -106,7 +106,12 @@ class Kind:
       as the policy sets it (None: no such guarantee). A kind that does not
       protect cells may publish a value drawn from a sensitive source, under a
       declared ``sensitive_use``, only with a guarantee of at least
-      ``rules.SENSITIVE_MIN_GROUP`` persons.
+      ``rules.SENSITIVE_MIN_GROUP`` persons;
+    - ``reads_catalogue``: the dataset is built from the catalogue (the
+      policies) and the output store, not from staged sources: its anonymised
+      asset runs after every other dataset's publication, and its row count
+      follows the catalogue, so no drift rule compares it with the version
+      online (the register of documents, CRPA L322-6).
     """
 
     name: str
@@ -123,6 +128,7 @@ class Kind:
     publishes_in_full: Callable[[Policy], bool] = never
     computes: bool = False
     min_group: Callable[[Policy], int | None] = no_group
+    reads_catalogue: bool = False
 
     def section_sources(self, policy: Policy) -> list[str]:
         """The source columns (``table.column``) the policy's section names, such as the amounts' contributor."""

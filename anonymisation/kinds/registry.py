@@ -6,13 +6,14 @@ add it to ``KINDS`` below, one line.
 
 from __future__ import annotations
 
-from anonymisation.kinds import aggregate, amounts, index_egalite, rates, rows, top_n
+from anonymisation.kinds import aggregate, amounts, index_egalite, rates, repertoire, rows, top_n
 from anonymisation.kinds.base import Kind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     aggregate.KIND,
     amounts.KIND,
     rates.KIND,
+    repertoire.KIND,
     rows.KIND,
     top_n.KIND,
     index_egalite.KIND,
