@@ -135,18 +135,16 @@ def indicateurs_egalite_chances(read: Reader, ctx: BuildContext) -> pd.DataFrame
 
 
 def doctorants_premiere_annee(read: Reader, ctx: BuildContext) -> pd.DataFrame:
-    """Doctoral students counted in their first year (D1), with their discipline group and thesis funding."""
+    """Doctoral students counted in their first year (D1), with their thesis funding (``inscriptions.financement_these``)."""
     enrolled = effectifs_etudiants(read, ctx)
-    first_year = enrolled[enrolled["inscriptions.niveau"].astype("str") == "D1"].copy()
-    group, label = _doctoral_group(first_year["inscriptions.code_discipline"])
-    return first_year.assign(**{"inscriptions._groupe_doctorat": group, "inscriptions._groupe_doctorat_lib": label})
+    return enrolled[enrolled["inscriptions.niveau"].astype("str") == "D1"]
 
 
 def responsables_formation(read: Reader, ctx: BuildContext) -> pd.DataFrame:
-    """The programme heads in office on 15 January of each staged year, one row per person and rentrée.
+    """The programme heads in office during each staged year's rentrée, one row per person and rentrée.
 
-    The rentrée N is counted on 15 January N+1 (the day the enrolments are counted), or on the day of the run
-    if that is earlier; a person heading several programmes counts once.
+    The rentrée N (a staged year N) is counted on 15 January N+1, the day the enrolments are counted, or on
+    the day of the run if that is earlier; a person heading several programmes counts once.
     """
     functions = read("hr", "fonctions")
     years = sorted({int(y) for y in functions[PARTITION].dropna()}) if PARTITION in functions else [ctx.as_of.year]
@@ -155,9 +153,9 @@ def responsables_formation(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     agents = prefixed(read("hr", "agents").drop_duplicates("matricule")[["matricule", "sexe"]], "agents")
     parts = []
     for year in years:
-        day = min(dt.date(year, *CENSUS), ctx.as_of)
+        day = min(dt.date(year + 1, *CENSUS), ctx.as_of)
         held = heads[active_on(heads, "date_debut", "date_fin", day)].drop_duplicates("matricule")
-        parts.append(prefixed(held[["matricule"]], "fonctions").assign(**{"fonctions._rentree": year - 1}))
+        parts.append(prefixed(held[["matricule"]], "fonctions").assign(**{"fonctions._rentree": year}))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["fonctions.matricule",
                                                                                     "fonctions._rentree"])
     frame = frame.merge(agents, left_on="fonctions.matricule", right_on="agents.matricule", how="inner")

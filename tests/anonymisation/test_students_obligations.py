@@ -62,13 +62,13 @@ ENROLMENTS = [
     (12, 2025, DOCTORAT, "D1", "2025-10-03", True, None, "admis", False),
 ]
 # matricule: sex; mandates (code, start, end).
-AGENTS = {"A1": "F", "A2": "M", "A3": "M", "A4": "F", "A5": "F", "A6": "F"}
+AGENTS = {"A1": "F", "A2": "M", "A3": "M", "A4": "F", "A5": "F", "A6": "F", "A7": "M"}
 FUNCTIONS = [
     ("A1", "RESP_FORM", "2023-09-01", None), ("A1", "RESP_FORM", "2024-09-01", None),  # two programmes: once
     ("A2", "RESP_FORM", "2020-01-01", "2025-06-30"), ("A3", "RESP_FORM", "2025-07-01", None),
     ("A4", "DIR", "2020-01-01", None),  # a director, not a programme head
-    ("A5", "RESP_FORM", "2024-02-01", "2025-01-10"),  # left before the census of 15 January 2025
-    ("A6", "RESP_FORM", "2025-09-01", None),
+    ("A5", "RESP_FORM", "2025-02-01", "2026-01-10"),  # left before the census of 15 January 2026
+    ("A6", "RESP_FORM", "2025-09-01", None), ("A7", "RESP_FORM", "2026-03-01", None),
 ]
 
 
@@ -216,32 +216,31 @@ def _true_cells(policy: Policy, dims: list[str]) -> dict[tuple, int]:
 
 def test_scholarship_holders_by_programme_and_sex_are_counted_exactly_and_protected() -> None:
     policy = _policy("indicateurs_egalite_chances_boursiers")
-    assert _true_cells(policy, ["rentree", "diplome", "sexe", "boursier"]) == {
-        (2024, LICENCE, "F", "oui"): 2, (2024, LICENCE, "F", "non"): 1, (2024, LICENCE, "M", "non"): 2,
-        (2024, MASTER, "F", "oui"): 1, (2024, MASTER, "M", "non"): 2,
-        (2024, DOCTORAT, "F", "non"): 1, (2024, DOCTORAT, "M", "non"): 1,
-        (2025, LICENCE, "F", "oui"): 2, (2025, LICENCE, "F", "non"): 1, (2025, LICENCE, "M", "non"): 1,
-        (2025, MASTER, "F", "oui"): 1, (2025, MASTER, "M", "non"): 2, (2025, DOCTORAT, "F", "non"): 2,
+    assert _true_cells(policy, ["rentree", "typ_diplome", "sexe", "boursier"]) == {
+        (2024, "XA", "F", "oui"): 2, (2024, "XA", "F", "non"): 1, (2024, "XA", "M", "non"): 2,
+        (2024, "XB", "F", "oui"): 1, (2024, "XB", "M", "non"): 2, (2024, "YB", "F", "non"): 1, (2024, "YB", "M", "non"): 1,
+        (2025, "XA", "F", "oui"): 2, (2025, "XA", "F", "non"): 1, (2025, "XA", "M", "non"): 1,
+        (2025, "XB", "F", "oui"): 1, (2025, "XB", "M", "non"): 2, (2025, "YB", "F", "non"): 2,
     }
-    # No programme counts 5 students of a sex: none is crossed with the scholarship, its 10 + 9 students left out.
+    # No filière counts 5 students of a sex: none is crossed with the scholarship, its 10 + 9 students left out.
     out, report = _apply(policy)
     assert out.empty and report.left_out == {"left_out_small_groups": 19}
 
 
 def test_funded_first_year_doctoral_students_are_counted_exactly_and_protected() -> None:
     policy = _policy("indicateurs_egalite_chances_doctorants_finances")
-    assert _true_cells(policy, ["rentree", "groupe_disciplinaire", "sexe", "these_financee"]) == {
-        (2024, "SEA", "F", "oui"): 1, (2025, "SEA", "F", "non"): 1}
+    assert _true_cells(policy, ["rentree", "sexe", "these_financee"]) == {(2024, "F", "oui"): 1, (2025, "F", "non"): 1}
     out, report = _apply(policy)
     assert out.empty and report.left_out == {"left_out_small_groups": 2}
 
 
 def test_programme_heads_are_counted_once_each_on_15_january() -> None:
     out = _build(_policy("indicateurs_egalite_chances_responsables"))
-    # 15 January 2025: A1 (F, two programmes), A2 (M); A5 left on 10 January. 15 January 2026: A1, A6 (F), A3 (M).
-    assert _cells(out, ["rentree", "sexe"], ["effectif"]) == {(2024, "F"): [1], (2024, "M"): [1],
-                                                              (2025, "F"): [2], (2025, "M"): [1]}
-    assert set(out["rentree_lib"]) == {"2024-25", "2025-26"}
+    # Rentrée 2025, on 15 January 2026: A1 (F, two programmes), A6 (F), A3 (M); A2 and A5 have left.
+    # Rentrée 2026, in progress: on the day of the run, 5 December 2026, A7 (M) too.
+    assert _cells(out, ["rentree", "sexe"], ["effectif"]) == {(2025, "F"): [2], (2025, "M"): [1],
+                                                              (2026, "F"): [2], (2026, "M"): [2]}
+    assert set(out["rentree_lib"]) == {"2025-26", "2026-27"}
 
 
 def test_every_sise_discipline_has_a_doctoral_group() -> None:
