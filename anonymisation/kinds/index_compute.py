@@ -59,7 +59,8 @@ def pay_gap(agents: pd.DataFrame, keys: list[str], min_cell: int, min_sex: int, 
     paid = agents[(agents["fte"] > 0) & agents["sex"].isin(["F", "M"])]
     cells = paid.groupby([*keys, "sex"]).agg(n=("pay", "size"), pay=("pay", "sum"), fte=("fte", "sum")).unstack("sex")
     if cells.empty or "F" not in cells["n"] or "M" not in cells["n"]:
-        return Gap(None, 0, 0, float(agents["fte"].sum()), f"aucun groupe ({groups}) ne compte des femmes et des hommes")
+        return Gap(None, 0, 0, float(agents["fte"].sum()),
+                   f"aucun groupe ({groups}) ne compte des femmes et des hommes")
     n = cells["n"].fillna(0)
     counted = cells[(n["F"] >= min_cell) & (n["M"] >= min_cell)]
     women, men = int(counted["n"]["F"].sum()), int(counted["n"]["M"].sum())
