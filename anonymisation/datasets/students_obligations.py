@@ -68,7 +68,8 @@ def reussite_parcours(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     following = frame[["inscriptions.numero_etudiant", "inscriptions.annee_universitaire",
                        "diplomes.type_diplome_sise", "inscriptions.niveau"]].copy()
     following["inscriptions.annee_universitaire"] = following["inscriptions.annee_universitaire"] - 1
-    following = following.rename(columns={"diplomes.type_diplome_sise": "_type_next", "inscriptions.niveau": "_level_next"})
+    following = following.rename(columns={"diplomes.type_diplome_sise": "_type_next",
+                                          "inscriptions.niveau": "_level_next"})
     known = frame[((_on(year, CONTINUATION_KNOWN) <= today) & year.add(1).isin(set(year))).to_numpy()]
     known = known.merge(following, on=["inscriptions.numero_etudiant", "inscriptions.annee_universitaire"], how="left")
     stayed = known.assign(**{"parcours._indicateur": STAYED, "parcours._issue": _outcome(known["_level_next"].notna())})
@@ -135,7 +136,8 @@ def indicateurs_egalite_chances(read: Reader, ctx: BuildContext) -> pd.DataFrame
 
 
 def doctorants_premiere_annee(read: Reader, ctx: BuildContext) -> pd.DataFrame:
-    """Doctoral students counted in their first year (D1), with their thesis funding (``inscriptions.financement_these``)."""
+    """Doctoral students counted in their first year (D1), with their thesis funding
+    (``inscriptions.financement_these``)."""
     enrolled = effectifs_etudiants(read, ctx)
     return enrolled[enrolled["inscriptions.niveau"].astype("str") == "D1"]
 

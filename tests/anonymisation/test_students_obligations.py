@@ -85,9 +85,11 @@ def _tables() -> dict[tuple[str, str], pd.DataFrame]:
     resultats = pd.DataFrame({
         "id_resultat": range(1, len(judged) + 1), "id_inscription": judged["id_inscription"].to_numpy(),
         "numero_etudiant": judged["numero_etudiant"].to_numpy(),
-        "annee_universitaire": judged["annee_universitaire"].to_numpy(), "code_diplome": judged["code_diplome"].to_numpy(),
+        "annee_universitaire": judged["annee_universitaire"].to_numpy(),
+        "code_diplome": judged["code_diplome"].to_numpy(),
         "resultat": judged["resultat"].to_numpy(), "mention": None,
-        "diplome_delivre": judged["diplome_delivre"].to_numpy(), "_partition": judged["annee_universitaire"].astype("str"),
+        "diplome_delivre": judged["diplome_delivre"].to_numpy(),
+        "_partition": judged["annee_universitaire"].astype("str"),
     })
     etudiants = pd.DataFrame([{"numero_etudiant": n, "sexe": s, "echelon_bourse": b, "serie_bac": "GENERAL",
                                "nationalite": "FR", "nom": f"N{n}", "prenom": f"P{n}", "nom_usage": None}
@@ -218,7 +220,8 @@ def test_scholarship_holders_by_programme_and_sex_are_counted_exactly_and_protec
     policy = _policy("indicateurs_egalite_chances_boursiers")
     assert _true_cells(policy, ["rentree", "typ_diplome", "sexe", "boursier"]) == {
         (2024, "XA", "F", "oui"): 2, (2024, "XA", "F", "non"): 1, (2024, "XA", "M", "non"): 2,
-        (2024, "XB", "F", "oui"): 1, (2024, "XB", "M", "non"): 2, (2024, "YB", "F", "non"): 1, (2024, "YB", "M", "non"): 1,
+        (2024, "XB", "F", "oui"): 1, (2024, "XB", "M", "non"): 2,
+        (2024, "YB", "F", "non"): 1, (2024, "YB", "M", "non"): 1,
         (2025, "XA", "F", "oui"): 2, (2025, "XA", "F", "non"): 1, (2025, "XA", "M", "non"): 1,
         (2025, "XB", "F", "oui"): 1, (2025, "XB", "M", "non"): 2, (2025, "YB", "F", "non"): 2,
     }
