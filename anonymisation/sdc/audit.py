@@ -141,7 +141,9 @@ def locate_exposures(tables: Sequence[PublishedTable], relations: Sequence[Relat
         for margin in groups:
             codes, count = _codes(part.table, tuple(margin))
             add(codes, 1.0, part)
-            rhs.append(np.bincount(codes, part.true, count) - np.bincount(codes, part.published, count))
+            # The group's withheld values sum to its total less its published values: summed directly,
+            # without the difference of two large sums whose rounding would break an empty group's 0.
+            rhs.append(np.bincount(codes, np.where(part.ids >= 0, part.true, 0.0), count))
             equality.append(np.ones(count, bool))
     for rel in relations:
         if rel.op not in _OPS or rel.left not in index or rel.right not in index:
@@ -164,17 +166,31 @@ def locate_exposures(tables: Sequence[PublishedTable], relations: Sequence[Relat
     point = np.concatenate([p.point for p in parts])
     table_of = np.concatenate([np.full(int((p.ids >= 0).sum()), i) for i, p in enumerate(parts)])
     row_of = np.concatenate([np.flatnonzero(p.ids >= 0) for p in parts])
+    rhs_all = np.concatenate(rhs) if rhs else np.empty(0)
+    scale = _scale(point, rhs_all)
     try:
         system = LinearSystem.build(
-            np.concatenate([p.lower for p in parts]), np.concatenate([p.upper for p in parts]),
-            *(np.concatenate(x) if x else np.empty(0) for x in (rows, cols, coefs, rhs)),
+            np.concatenate([p.lower for p in parts]) / scale, np.concatenate([p.upper for p in parts]) / scale,
+            *(np.concatenate(x) if x else np.empty(0) for x in (rows, cols, coefs)), rhs_all / scale,
             np.concatenate(equality) if equality else np.empty(0, bool))
-        found = narrow_intervals(system, wanted, [point])
+        found = narrow_intervals(system, wanted / scale, [point / scale])
     except InfeasibleSystem as exc:
         involved = sorted({names[i] for i in table_of[exc.variables]}) or names
         raise ValueError(f"audit: the published values of {involved} contradict their declared margins or "
                          "relations (rule: consistency of published aggregates)") from None
-    return [Located(int(table_of[f.variable]), int(row_of[f.variable]), f.lower, f.upper) for f in found]
+    return [Located(int(table_of[f.variable]), int(row_of[f.variable]), f.lower * scale, f.upper * scale)
+            for f in found]
+
+
+def _scale(point: np.ndarray, rhs: np.ndarray) -> float:
+    """Unit of the system: 1 up to a million, larger for larger amounts.
+
+    The solver's tolerances are absolute (``system.TOL``); a sum of amounts
+    in the hundreds of millions carries rounding above them, which would
+    read as a contradiction. Counts and ordinary amounts keep their unit.
+    """
+    finite = np.abs(np.concatenate([point[np.isfinite(point)], rhs]))
+    return max(1.0, float(finite.max(initial=0.0)) / 1e6)
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,3 +134,21 @@ def test_min_width_is_the_exposure_threshold() -> None:
     relation = [Relation("diplomes", "laureats", ("annee", "diplome"), ">=")]
     assert audit(tables, relation, truth={"diplomes": TRUE}) == []
     assert len(audit(tables, relation, truth={"diplomes": TRUE}, min_width=2)) == 1
+
+
+def test_large_amounts_are_not_read_as_a_contradiction() -> None:
+    """Sums of up to a thousand billion euros, with cents: rounding is no contradiction, and the unit changes nothing."""
+    rng = np.random.default_rng(3)
+    combos = list(itertools.product(range(4), range(5)))
+    cells = pd.DataFrame(combos, columns=["a", "b"]).assign(m=np.round(rng.lognormal(18, 3, len(combos)), 2))
+    hide = rng.random(len(cells)) < 0.4
+    margins = {"t": [("a",), ("b",)]}
+
+    def exposed(unit: float) -> set[tuple[int, int]]:
+        truth = cells.assign(m=cells["m"] / unit)
+        table = PublishedTable("t", truth.assign(m=truth["m"].mask(hide)), ("a", "b"), "m", lower=0.0)
+        return {(e.cell["a"], e.cell["b"]) for e in audit([table], margins=margins, truth={"t": truth},
+                                                           min_width=1000.0 / unit)}
+
+    found = exposed(1.0)
+    assert found and found == exposed(1e6)
