@@ -15,9 +15,10 @@ How:
   room the audit asks (exactly, when one margin constrains a cell);
 - where margins meet, the audit can see more than each group alone: the
   optimum is audited (the same audit as ``repair.py``), each cell still
-  exposed adds cuts (``cuts.py``) and the block is solved again, until the
-  audit finds nothing. Every constraint and cut holds for every safe
-  choice, so the first choice the audit accepts is the optimum.
+  exposed gets its exact condition (a witness, ``program.py``; cuts,
+  ``cuts.py``, should the solver's tolerance let it through again) and the
+  block is solved again, until the audit finds nothing. No condition added
+  rules out the optimum, so the first choice the audit accepts is it.
 A block above ``Limits.max_cells`` cells, or whose optimum is not proven
 within the table's ``Limits.seconds``, is left to the heuristic (the caller
 runs it and says so).
@@ -33,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from anonymisation.sdc.cuts import Cut, Table, cuts_for
+from anonymisation.sdc.cuts import Table, cuts_for
 from anonymisation.sdc.program import Problem, Program
 
 _OPTIMAL, _TIME_LIMIT, _INFEASIBLE = 0, 1, 2
@@ -45,11 +46,15 @@ __all__ = ["LIMITS", "Limits", "Optimum", "Problem", "optimal_suppression"]
 class Limits:
     """When the exact optimum is sought: blocks of at most ``max_cells`` cells, a table proven within ``seconds``.
 
-    Chosen from bench/suppression.py's figures (bench/README.md says why).
+    From bench/suppression.py (bench/README.md): every realistic table was
+    proven, the slowest in under 10 s (5 years of budget by account,
+    destination and structure, 5,224 cells), blocks of 21,184 cells in 2 s.
+    30 s per table leaves three times that; above 20,000 cells a block was
+    not measured, and the heuristic keeps the night's length bounded.
     """
 
-    max_cells: int = 5_000
-    seconds: float = 20.0
+    max_cells: int = 20_000
+    seconds: float = 30.0
 
 
 LIMITS = Limits()
@@ -64,7 +69,7 @@ class Optimum:
     blocks: int = 0
     proven_blocks: int = 0
     solves: int = 0
-    cuts: int = 0
+    exposed: int = 0
     seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)
 
@@ -89,10 +94,10 @@ def optimal_suppression(problem: Problem, audit: Audit, limits: Limits = LIMITS)
             out.reasons.append(f"block of {len(rows)} cells, above the {limits.max_cells} cells limit")
             continue
         deadline = start + limits.seconds
-        mask, solves, cuts, why = _solve_block(problem.restrict(rows), rows, problem.primary, audit, deadline,
+        mask, solves, exposed, why = _solve_block(problem.restrict(rows), rows, problem.primary, audit, deadline,
                                                limits.seconds)
         out.solves += solves
-        out.cuts += cuts
+        out.exposed += exposed
         if mask is None:
             out.unproven[rows] = True
             out.reasons.append(why)
@@ -125,33 +130,36 @@ def _blocks(problem: Problem) -> list[np.ndarray]:
 
 def _solve_block(block: Problem, rows: np.ndarray, primary: np.ndarray, audit: Audit, deadline: float,
                  seconds: float) -> tuple[np.ndarray | None, int, int, str]:
-    """Solve, audit, cut, until the audit accepts; (mask or None, solves, cuts, why not)."""
-    program = Program.build(block)
+    """Solve, audit, re-model the exposed cells, until the audit accepts; (mask or None, solves, exposed, why)."""
+    program = Program(block)
     table = Table(block.groups, block.values, block.lower, block.upper, block.need,
                   block.eligible & ~block.known & ~block.primary)
-    cuts: set[Cut] = set()
-    solves = 0
+    solves = exposed = 0
     late = f"optimum not proven within {seconds:g} s"
     while True:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
-            return None, solves, len(cuts), late
-        result = program.solve(cuts, remaining)
+            return None, solves, exposed, late
+        result = program.solve(remaining)
         solves += 1
         if result.status == _TIME_LIMIT:
-            return None, solves, len(cuts), late
+            return None, solves, exposed, late
         if result.status != _OPTIMAL:
             why = "no choice of complements protects every cell" if result.status == _INFEASIBLE else result.message
-            return None, solves, len(cuts), why
+            return None, solves, exposed, why
         mask = (result.x[:len(rows)] > 0.5) | block.primary
         whole = primary.copy()
         whole[rows] = mask
         found = np.searchsorted(rows, audit(whole, rows))  # rows ascend: a block's cells in table order
         if not found.size:
-            return mask, solves, len(cuts), ""
-        before = len(cuts)
-        for cell in found:
-            cuts.update(cuts_for(table, mask, block.known, int(cell)))
-        if len(cuts) == before:  # the solver returned a choice its cuts forbid: numerical trouble
-            return None, solves, len(cuts), "the audit and the program disagree (numerical tolerance)"
-
+            return mask, solves, exposed, ""
+        exposed += len(found)
+        for cell in (int(c) for c in found):
+            if cell not in program.witnessed:
+                program.witness(cell)
+                continue
+            # Witnessed and still exposed: the solver's tolerance; the cuts forbid this very choice.
+            for cut in cuts_for(table, mask, block.known, cell):
+                program.cut(cut)
+        if solves > 4 * len(rows) + 10:
+            return None, solves, exposed, "the audit and the program disagree (numerical tolerance)"

@@ -1,18 +1,26 @@
 """The integer program of secondary suppression: one yes/no per cell, the room every withheld cell needs.
 
-Columns: x_i (1 = cell i withheld) for every cell, then for each group g of
-a margin its room y_g (how far its withheld cells can move together, down
-and up), then for each guarded cell i (one whose interval must be
-``need_i`` wide) and each margin, its rise r and fall f. Rows, with a
-withheld cell's room capped at the largest need of its group (more is never
-needed) and everything scaled to about 1 so HiGHS's tolerances fit euros
-as well as persons:
-- y_g = sum over cells j of g of room_j x_j (once downwards, once upwards);
-- r <= the others' room downwards, y_g - room_i x_i, and r <= i's own room
-  upwards (a bound); f likewise the other way;
-- r + f >= x_i: a withheld cell's interval, given its group's sum, is
-  min(own room up, others' room down) + min(own room down, others' room up)
-  wide, exactly what the audit computes when one group constrains it.
+Columns: x_i (1 = cell i withheld) for every cell of a block, then
+continuous helpers. Rows, everything scaled to about 1 so that HiGHS's
+tolerances fit euros as well as persons:
+- room, group by group (for every cell whose interval must be ``need_i``
+  wide, and every margin): y_g sums the room of g's withheld cells, each
+  capped at the largest need of the group (more is never needed); a rise r
+  is at most the others' room downwards (y_g - own room) and its own room
+  upwards, a fall f the other way, and r + f >= x_i. A withheld cell's
+  interval, given its group's sum, is min(own room up, others' room down)
+  + min(own room down, others' room up) wide: exactly what the audit
+  computes where one group constrains it;
+- no complement its group pins down (for amounts, whose complements need no
+  width of their own): such a complement hides nothing the margins do not
+  show, so an optimum never needs one (publishing it protects as much and
+  loses less); each has, in every group, another withheld cell that can
+  move the other way;
+- witnesses, added for a cell the audit found exposed (``witness``): two
+  alternative tables, each satisfying every margin of the block, moving
+  only withheld cells within their room, in which the cell rises and falls
+  by ``need_i`` between them. That is the audit's own condition for that
+  cell, whatever the margins; a cell gets one the first time it is exposed.
 The cost is what each complement hides, plus a tie-break of under half a
 unit in all, preferring cells early in dimension order.
 """
@@ -23,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from anonymisation.sdc.cuts import Cut
 from anonymisation.sdc.secondary import Groups
@@ -60,113 +68,151 @@ class Problem:
             "values", "primary", "known", "eligible", "lower", "upper", "need", "size")), rank)
 
 
-@dataclass(frozen=True)
 class Program:
-    """The program's fixed part: columns x (cells), then per-group room, then per cell and margin its room."""
+    """The program of one block, built once, then grown by witnesses and cuts between solves."""
 
-    cost: np.ndarray
-    integrality: np.ndarray
-    bounds: Bounds
-    matrix: sp.csr_matrix
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    cells: int
-
-    @classmethod
-    def build(cls, p: Problem) -> Program:
+    def __init__(self, p: Problem) -> None:
+        self.p = p
         n = len(p.values)
-        on = p.primary & ~p.known
-        active = on | (p.eligible & ~p.known)
-        down = np.clip(p.values - p.lower, 0.0, np.inf)  # how far a withheld cell can move down
-        up = np.clip(p.upper - p.values, 0.0, np.inf)
-        guarded = active & (p.need > 0)
-        lows, highs = [on.astype(float)], [active.astype(float)]
-        cost = [np.where(active & ~on, p.size + _tie_break(p.rank, n), 0.0)]
-        rows, cols, vals, row_lo, row_hi = [], [], [], [], []
-        count = n  # columns so far
-        nrows = 0
+        self.on = p.primary & ~p.known
+        self.active = self.on | (p.eligible & ~p.known)
+        self.down = np.clip(p.values - p.lower, 0.0, np.inf)  # how far a withheld cell can move down
+        self.up = np.clip(p.upper - p.values, 0.0, np.inf)
+        self.witnessed: set[int] = set()
+        self._lo: list[np.ndarray] = []
+        self._hi: list[np.ndarray] = []
+        self._cost: list[np.ndarray] = []
+        self._entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._row_lo: list[np.ndarray] = []
+        self._row_hi: list[np.ndarray] = []
+        self._ncols = self._nrows = 0
+        self._column(self.on.astype(float), self.active.astype(float),
+                     np.where(self.active & ~self.on, p.size + _tie_break(p.rank, n), 0.0))
+        self._room_in_groups()
+        self._no_pinned_complement()
 
-        def column(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-            nonlocal count
-            ids = np.arange(count, count + len(lo))
-            lows.append(lo)
-            highs.append(hi)
-            cost.append(np.zeros(len(lo)))
-            count += len(lo)
-            return ids
+    def _column(self, lo: np.ndarray, hi: np.ndarray, cost: np.ndarray | None = None) -> np.ndarray:
+        ids = np.arange(self._ncols, self._ncols + len(lo))
+        self._lo.append(np.asarray(lo, float))
+        self._hi.append(np.asarray(hi, float))
+        self._cost.append(np.zeros(len(lo)) if cost is None else cost)
+        self._ncols += len(lo)
+        return ids
 
-        def constraint(entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]], lo: np.ndarray,
-                       hi: np.ndarray) -> None:
-            """Rows nrows.. of len(lo): entries are (row offset, column, coefficient)."""
-            nonlocal nrows
-            for r, c, v in entries:
-                rows.append(nrows + r)
-                cols.append(c)
-                vals.append(v)
-            row_lo.append(lo)
-            row_hi.append(hi)
-            nrows += len(lo)
+    def _rows(self, entries: list[tuple[np.ndarray, np.ndarray, np.ndarray | float]], lo: float, hi: float,
+              count: int) -> None:
+        """``count`` rows lo <= sum <= hi; entries are (row offset, column, coefficient)."""
+        for r, c, v in entries:
+            self._entries.append((self._nrows + np.asarray(r), np.asarray(c), np.broadcast_to(v, np.shape(r))))
+        self._row_lo.append(np.full(count, lo))
+        self._row_hi.append(np.full(count, hi))
+        self._nrows += count
 
+    def _room_in_groups(self) -> None:
+        p, down, up = self.p, self.down, self.up
+        guarded = self.active & (p.need > 0)
+        cells = np.flatnonzero(guarded)
+        m = len(cells)
+        idx = np.arange(m)
         for codes, groups in zip(p.groups.codes, p.groups.counts, strict=True):
             cap = np.zeros(groups)
             np.maximum.at(cap, codes[guarded], p.need[guarded])  # nobody needs more room than this in the group
             used = cap > 0
             if not used.any():
                 continue
-            # Group room, scaled by cap: y_g = sum of min(room_j, cap_g) / cap_g over the withheld cells j.
             gid = np.flatnonzero(used)
             where = np.full(groups, -1)
             where[gid] = np.arange(len(gid))
-            y_down, y_up = column(np.zeros(len(gid)), np.full(len(gid), np.inf)), column(
-                np.zeros(len(gid)), np.full(len(gid), np.inf))
-            members = np.flatnonzero(active & used[codes])
-            g = where[codes[members]]
-            share_down = np.minimum(down[members], cap[codes[members]]) / cap[codes[members]]
-            share_up = np.minimum(up[members], cap[codes[members]]) / cap[codes[members]]
             k = len(gid)
-            constraint([(np.arange(k), y_down, np.ones(k)), (g, members, -share_down)], np.zeros(k), np.zeros(k))
-            constraint([(np.arange(k), y_up, np.ones(k)), (g, members, -share_up)], np.zeros(k), np.zeros(k))
-            # Each guarded cell i, in its group, scaled by need_i: rise (others fall) + fall (others rise) >= 1.
-            cells = np.flatnonzero(guarded)
-            m = len(cells)
+            members = np.flatnonzero(self.active & used[codes])
+            scale = cap[codes[members]]
+            y_down, y_up = self._column(np.zeros(k), np.full(k, np.inf)), self._column(np.zeros(k), np.full(k, np.inf))
+            for y, room in ((y_down, down), (y_up, up)):  # y_g = sum of min(room_j, cap_g) / cap_g, withheld j
+                self._rows([(np.arange(k), y, 1.0), (where[codes[members]], members,
+                                                      -np.minimum(room[members], scale) / scale)], 0.0, 0.0, k)
+            need, own_cap = p.need[cells], cap[codes[cells]]
+            rise = self._column(np.zeros(m), np.minimum(up[cells], need) / need)
+            fall = self._column(np.zeros(m), np.minimum(down[cells], need) / need)
             gi = where[codes[cells]]
-            ratio = p.need[cells] / cap[codes[cells]]
-            rise = column(np.zeros(m), np.minimum(up[cells], p.need[cells]) / p.need[cells])
-            fall = column(np.zeros(m), np.minimum(down[cells], p.need[cells]) / p.need[cells])
-            idx = np.arange(m)
-            own_down = np.minimum(down[cells], cap[codes[cells]]) / cap[codes[cells]]
-            own_up = np.minimum(up[cells], cap[codes[cells]]) / cap[codes[cells]]
-            constraint([(idx, rise, ratio), (idx, y_down[gi], -np.ones(m)), (idx, cells, own_down)],
-                       np.full(m, -np.inf), np.zeros(m))
-            constraint([(idx, fall, ratio), (idx, y_up[gi], -np.ones(m)), (idx, cells, own_up)],
-                       np.full(m, -np.inf), np.zeros(m))
-            constraint([(idx, rise, np.ones(m)), (idx, fall, np.ones(m)), (idx, cells, -np.ones(m))],
-                       np.zeros(m), np.full(m, np.inf))
-        matrix = sp.coo_matrix((np.concatenate(vals) if vals else np.empty(0),
-                                (np.concatenate(rows) if rows else np.empty(0, np.int64),
-                                 np.concatenate(cols) if cols else np.empty(0, np.int64))),
-                               shape=(nrows, count)).tocsr()
-        integrality = np.zeros(count)
-        integrality[:n] = 1
-        return cls(np.concatenate(cost), integrality, Bounds(np.concatenate(lows), np.concatenate(highs)), matrix,
-                   np.concatenate(row_lo) if row_lo else np.empty(0),
-                   np.concatenate(row_hi) if row_hi else np.empty(0), n)
+            self._rows([(idx, rise, need / own_cap), (idx, y_down[gi], -1.0),
+                        (idx, cells, np.minimum(down[cells], own_cap) / own_cap)], -np.inf, 0.0, m)
+            self._rows([(idx, fall, need / own_cap), (idx, y_up[gi], -1.0),
+                        (idx, cells, np.minimum(up[cells], own_cap) / own_cap)], -np.inf, 0.0, m)
+            self._rows([(idx, rise, 1.0), (idx, fall, 1.0), (idx, cells, -1.0)], 0.0, np.inf, m)
 
-    def solve(self, cuts: set[Cut], seconds: float):  # noqa: ANN201 (scipy's OptimizeResult)
-        """Solve with the cuts so far (each: sum of coefficient * x >= 0)."""
+    def _no_pinned_complement(self) -> None:
+        p, down, up = self.p, self.down, self.up
+        loose = self.active & ~self.on & (p.need <= 0)
+        kinds = (down > 0, up > 0, (down > 0) | (up > 0))  # j can fall, rise, either
+        which = np.where((up > 0) & (down > 0), 2, np.where(up > 0, 0, 1))  # rising needs one that falls...
+        self._hi[0] = np.where(loose & (up <= 0) & (down <= 0), 0.0, self._hi[0])  # no room: never a complement
+        cells = np.flatnonzero(loose & ((up > 0) | (down > 0)))
+        for codes, groups in zip(p.groups.codes, p.groups.counts, strict=True):
+            used = np.bincount(codes[cells], minlength=groups) > 0
+            if not used.any():
+                continue
+            gid = np.flatnonzero(used)
+            where = np.full(groups, -1)
+            where[gid] = np.arange(len(gid))
+            members = np.flatnonzero(self.active & used[codes])
+            k = len(gid)
+            counted = []
+            for can in kinds:  # z_g = how many withheld cells of g can move that way
+                z = self._column(np.zeros(k), np.full(k, np.inf))
+                chosen = members[can[members]]
+                self._rows([(np.arange(k), z, 1.0), (where[codes[chosen]], chosen, -1.0)], 0.0, 0.0, k)
+                counted.append(z)
+            z_of = np.stack(counted)[which[cells], where[codes[cells]]]
+            own = np.stack(kinds)[which[cells], cells].astype(float)
+            self._rows([(np.arange(len(cells)), z_of, 1.0), (np.arange(len(cells)), cells, -1.0 - own)],
+                       0.0, np.inf, len(cells))
+
+    def witness(self, cell: int) -> None:
+        """Two alternative tables in which ``cell`` rises and falls by its need between them (scaled by it)."""
+        self.witnessed.add(cell)
+        p = self.p
+        need = float(p.need[cell])
+        cells = np.flatnonzero(self.active)
+        m = len(cells)
+        idx = np.arange(m)
+        span = _span(p)[cells]  # no alternative value moves further than its smallest group's total
+        up, down = np.minimum(self.up[cells], span) / need, np.minimum(self.down[cells], span) / need
+        moves = []
+        for _ in range(2):
+            move = self._column(-down, up)
+            self._rows([(idx, move, 1.0), (idx, cells, -up)], -np.inf, 0.0, m)  # only withheld cells move
+            self._rows([(idx, move, 1.0), (idx, cells, down)], 0.0, np.inf, m)
+            for codes, groups in zip(p.groups.codes, p.groups.counts, strict=True):
+                number = np.unique(codes[cells], return_inverse=True)[1].reshape(-1)
+                self._rows([(number, move, 1.0)], 0.0, 0.0, int(number.max()) + 1)  # every margin holds
+            moves.append(move)
+        at = int(np.searchsorted(cells, cell))
+        self._rows([([0], [moves[0][at]], 1.0), ([0], [moves[1][at]], -1.0), ([0], [cell], -1.0)], 0.0, np.inf, 1)
+
+    def cut(self, cut: Cut) -> None:
+        """sum of coefficient * x >= 0 (``cuts.py``)."""
+        columns, coefficients = cut
+        self._rows([(np.zeros(len(columns), np.int64), np.array(columns), np.array(coefficients))], 0.0, np.inf, 1)
+
+    def solve(self, seconds: float) -> OptimizeResult:
+        integrality = np.zeros(self._ncols)
+        integrality[:len(self.p.values)] = 1
         constraints = []
-        if self.matrix.shape[0]:
-            constraints.append(LinearConstraint(self.matrix, self.row_lower, self.row_upper))
-        if cuts:
-            rows, cols, vals = [], [], []
-            for r, (columns, coefficients) in enumerate(sorted(cuts)):
-                rows += [r] * len(columns)
-                cols += columns
-                vals += coefficients
-            cut_matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(cuts), len(self.cost)))
-            constraints.append(LinearConstraint(cut_matrix, np.zeros(len(cuts)), np.full(len(cuts), np.inf)))
-        return milp(self.cost, integrality=self.integrality, bounds=self.bounds, constraints=constraints,
+        if self._nrows:
+            rows, cols, vals = (np.concatenate([e[i] for e in self._entries]) for i in range(3))
+            matrix = sp.csr_matrix((vals.astype(float), (rows, cols)), shape=(self._nrows, self._ncols))
+            constraints.append(LinearConstraint(matrix, np.concatenate(self._row_lo), np.concatenate(self._row_hi)))
+        return milp(np.concatenate(self._cost), integrality=integrality,
+                    bounds=Bounds(np.concatenate(self._lo), np.concatenate(self._hi)), constraints=constraints,
                     options={"time_limit": max(seconds, 0.01), "mip_rel_gap": MIP_GAP, "presolve": True})
+
+
+def _span(p: Problem) -> np.ndarray:
+    """Per cell, the smallest total of absolute values over its groups: no feasible value moves further."""
+    span = np.full(len(p.values), np.abs(p.values).sum())
+    for codes, groups in zip(p.groups.codes, p.groups.counts, strict=True):
+        span = np.minimum(span, np.bincount(codes, np.abs(p.values), groups)[codes])
+    return np.maximum(span, 1e-9)
 
 
 def _tie_break(rank: np.ndarray, n: int) -> np.ndarray:

@@ -56,7 +56,7 @@ def suppress(where: str, spec: Audited, problem: Problem, *, unit: str, method: 
     complements = int((withheld & ~problem.primary & ~outcome.unproven).sum())
     done = (f"exact optimum (integer programming, HiGHS) proven on {outcome.proven_blocks} of {outcome.blocks} "
             f"blocks of cells linked by the margins: {complements} complementary cells, the fewest {unit} hidden; "
-            f"{outcome.solves} solves, {outcome.cuts} cuts where margins combine")
+            f"{outcome.solves} solves, {outcome.exposed} cells re-modelled where margins combine")
     if not outcome.unproven.any():
         return withheld, _margin_notes(margins, beside) + [f"secondary suppression: {done}"]
     left = outcome.blocks - outcome.proven_blocks

@@ -162,7 +162,7 @@ def test_secondary_suppression_alone_returns_a_mask_and_counts_per_margin() -> N
 def test_medium_table_with_combining_margins_leaves_nothing_recoverable(seed: int, method: str) -> None:
     # 3 x 6 x 5 cells, two margins meeting on every cell: the heuristic's audit adds complements the
     # group-by-group pass cannot see (seed 3), and re-audits only what they reach; the optimum's
-    # audit adds cuts instead.
+    # audit re-models the exposed cells exactly instead.
     rng = np.random.default_rng(seed)
     combos = list(itertools.product(["a0", "a1", "a2"], [f"b{i}" for i in range(6)], [f"c{i}" for i in range(5)]))
     cells = pd.DataFrame(combos, columns=["a", "b", "c"]).assign(effectif=rng.geometric(0.15, len(combos)))

@@ -16,11 +16,13 @@ import pandas as pd
 import pytest
 
 from anonymisation.sdc import DisclosureError, protect_amounts, protect_counts
+from anonymisation.sdc.cuts import Table, cuts_for
 from anonymisation.sdc.optimal import Limits
+from anonymisation.sdc.secondary import Groups
 from tests.anonymisation.sdc.attacker import attacker_intervals, exposed_rows
 
 SEEDS = range(20)
-TINY = [*range(24), 127, 379]  # 127 and 379: the first optimum is exposed where the margins combine, cuts needed
+TINY = [*range(24), 127, 379]  # 127, 379: the first optimum is exposed where margins combine
 
 
 def tiny_counts(seed: int) -> tuple[pd.DataFrame, list[tuple[str, ...]], int]:
@@ -72,7 +74,7 @@ def test_the_optimum_hides_as_little_as_the_best_of_every_set_of_complements(see
 
 
 def test_brute_force_covers_tables_where_the_margins_combine() -> None:
-    """Some cases above are solved more than once: the first optimum is exposed and cuts are needed."""
+    """Some cases above are solved more than once: the first optimum is exposed where the margins combine."""
     cut = []
     for seed in TINY:
         cells, margins, threshold = tiny_counts(seed)
@@ -80,7 +82,7 @@ def test_brute_force_covers_tables_where_the_margins_combine() -> None:
             _, report = protect_counts(cells, ["a", "b"], margins=margins, threshold=threshold)
         except DisclosureError:
             continue
-        if any("exact optimum" in n and not n.endswith(" 0 cuts where margins combine") for n in report.notes):
+        if any("exact optimum" in n and not n.endswith(" 0 cells re-modelled where margins combine") for n in report.notes):
             cut.append(seed)
     assert cut == [127, 379]
 
@@ -185,3 +187,32 @@ def test_the_optimum_of_amounts_hides_as_few_euros_as_the_best_set(seed: int) ->
     heuristic, _ = protect_amounts(rows, ["nature", "destination"], contributor_col="siret", amount_col="montant",
                                    margins=margins, method="heuristique")
     assert best <= cells["sum"].to_numpy()[heuristic["montant"].isna().to_numpy() & ~primary].sum()
+
+
+@pytest.mark.parametrize("seed", [3, 127, 379])
+def test_cuts_forbid_the_exposed_choice_and_never_a_safe_one(seed: int) -> None:
+    """The fallback cuts (cuts.py), checked on every set of complements the attacker accepts."""
+    cells, margins, threshold = tiny_counts(seed)
+    counts = cells["effectif"].to_numpy()
+    primary = counts < threshold
+    table = Table(Groups.of(cells, margins), counts.astype(float), np.ones(len(cells)),
+                  np.where(primary, threshold - 1.0, np.inf), np.ones(len(cells)), ~primary)
+    free = np.flatnonzero(~primary)
+    masks = []
+    for subset in (s for r in range(len(free) + 1) for s in itertools.combinations(free, r)):
+        hidden = primary.copy()
+        hidden[list(subset)] = True
+        masks.append(hidden)
+    exposed_masks = [m for m in masks if exposed_rows(attacker_intervals(
+        cells.assign(effectif=cells["effectif"].astype("Int64").mask(m)), cells, ["a", "b"], margins, threshold))]
+    safe = [m for m in masks if not any(m is e for e in exposed_masks)]
+    tried = 0
+    for mask in exposed_masks[:6]:
+        shown = cells.assign(effectif=cells["effectif"].astype("Int64").mask(mask))
+        for cell in exposed_rows(attacker_intervals(shown, cells, ["a", "b"], margins, threshold)):
+            for columns, coefficients in cuts_for(table, mask, np.zeros(len(cells), bool), cell):
+                value = lambda m: sum(c * m[j] for j, c in zip(columns, coefficients, strict=True))  # noqa: E731
+                assert value(mask) < -1e-9, "a cut must forbid the choice it was drawn from"
+                assert all(value(m) >= -1e-6 for m in safe), "a cut must never forbid a safe choice"
+                tried += 1
+    assert tried
