@@ -208,7 +208,12 @@ class Program:
 
 
 def _span(p: Problem) -> np.ndarray:
-    """Per cell, the smallest total of absolute values over its groups: no feasible value moves further."""
+    """Per cell, the smallest total of absolute values over its groups: how far a witness may move it.
+
+    With values of one sign (counts, most amounts) no feasible value lies
+    further from the true one. With amounts of both signs it is a bound
+    large enough in practice, not a proof: the audit still judges the result.
+    """
     span = np.full(len(p.values), np.abs(p.values).sum())
     for codes, groups in zip(p.groups.codes, p.groups.counts, strict=True):
         span = np.minimum(span, np.bincount(codes, np.abs(p.values), groups)[codes])
