@@ -216,3 +216,13 @@ def test_cuts_forbid_the_exposed_choice_and_never_a_safe_one(seed: int) -> None:
                 assert all(value(m) >= -1e-6 for m in safe), "a cut must never forbid a safe choice"
                 tried += 1
     assert tried
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_optimum_withholds_the_same_cells_whatever_the_rows_order(seed: int) -> None:
+    """Ties between sets hiding as many persons go to the cells first in dimension order, every night."""
+    cells, margins = medium_counts(seed)
+    shuffled = cells.iloc[np.random.default_rng(seed).permutation(len(cells))]
+    hidden = [set(map(tuple, out.loc[out["effectif"].isna(), ["a", "b", "c"]].to_numpy().tolist()))
+              for out in (protect_counts(frame, ["a", "b", "c"], margins=margins)[0] for frame in (cells, shuffled))]
+    assert hidden[0] == hidden[1]
