@@ -137,7 +137,7 @@ def test_min_width_is_the_exposure_threshold() -> None:
 
 
 def test_large_amounts_are_not_read_as_a_contradiction() -> None:
-    """Sums of up to a thousand billion euros, with cents: rounding is no contradiction, and the unit changes nothing."""
+    """Sums up to a thousand billion euros, with cents: rounding is no contradiction, the unit changes nothing."""
     rng = np.random.default_rng(3)
     combos = list(itertools.product(range(4), range(5)))
     cells = pd.DataFrame(combos, columns=["a", "b"]).assign(m=np.round(rng.lognormal(18, 3, len(combos)), 2))
