@@ -3,6 +3,8 @@
 Each builds its dataset from staging, applies its reviewed policy, writes a
 candidate (outside the output store) and its anonymisation report, and runs
 the leak guard as a blocking check: a hit stops that dataset, never the others.
+The register of documents is built from the catalogue and the store instead
+(``resources/publishing/register.py``), after every other publication.
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at definition time.
@@ -13,12 +15,14 @@ import dagster as dg
 import pandas as pd
 
 from anonymisation.datasets import Establishment
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from assets.anonymising import DatasetOutcome, run_dataset, year_split
 from assets.candidate_checks import LEAK_GUARD, hold
-from assets.keys import anonymised_key, extracted_key
+from assets.keys import anonymised_key, extracted_key, open_key
 from quality.ledger import record_outcome
 from quality.suite import Finding, Outcome
+from resources.publishing.register import register_frame
 from resources.store import OutputStore
 
 
@@ -29,7 +33,20 @@ def anonymised_assets(catalogue: dict[str, Policy], institution: Establishment,
     ``year_columns`` names the column each yearly input is partitioned by, so a
     dataset whose cells never span two years is built one year at a time.
     """
-    return [_asset(policy, institution, year_split(policy, year_columns)) for policy in catalogue.values()]
+    return [_asset(policy, institution, year_split(policy, year_columns), catalogue) for policy in catalogue.values()]
+
+
+def upstream(policy: Policy, catalogue: dict[str, Policy]) -> list[dg.AssetKey]:
+    """What a dataset is built from: its staged sources, or every other dataset's publication.
+
+    The register of documents (a kind that ``reads_catalogue``) describes what
+    the store holds, so it runs once the others are published. A night where
+    one of them fails holds it back too: the register online stays as it was,
+    which still describes every version online (theirs did not change).
+    """
+    if kind_of(policy.kind).reads_catalogue:
+        return [open_key(p) for p in catalogue.values() if not kind_of(p.kind).reads_catalogue]
+    return [extracted_key(i) for i in policy.inputs]
 
 
 def _description(policy: Policy) -> str:
@@ -47,9 +64,11 @@ def _previous(store: OutputStore, dataset: str) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path is not None else None
 
 
-def _asset(policy: Policy, institution: Establishment, split: str | None) -> dg.AssetsDefinition:
+def _asset(policy: Policy, institution: Establishment, split: str | None,
+           catalogue: dict[str, Policy]) -> dg.AssetsDefinition:
     key = anonymised_key(policy)
-    deps = [extracted_key(i) for i in policy.inputs]
+    deps = upstream(policy, catalogue)
+    reads_catalogue = kind_of(policy.kind).reads_catalogue
     guard = dg.AssetCheckSpec(
         LEAK_GUARD, asset=key, blocking=True,
         description="No direct identifier of the sources (NIR, INE, personal e-mail or phone, IBAN, "
@@ -63,8 +82,11 @@ def _asset(policy: Policy, institution: Establishment, split: str | None) -> dg.
         metadata={"policy_hash": policy.hash, "legal_basis": policy.legal_basis},
     )
     def _anonymise(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        store, today = context.resources.store, dt.date.today()
+        previous = _previous(store, policy.dataset)
+        frame = register_frame(policy, catalogue, Path(store.root), today, previous) if reads_catalogue else None
         outcome = run_dataset(policy, context.resources.staging, context.resources.candidates, context.run.run_id,
-                              dt.date.today(), institution, _previous(context.resources.store, policy.dataset), split)
+                              today, institution, previous, split, frame)
         for leak in outcome.leaks:
             context.log.error(leak.message())
         candidates = context.resources.candidates

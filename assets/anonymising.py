@@ -135,10 +135,12 @@ def year_split(policy: Policy, year_columns: dict[str, str]) -> str | None:
 
 def run_dataset(policy: Policy, staging: StagingFolders, candidates: CandidateFolders, run_id: str,
                 as_of: dt.date, institution: Establishment, previous: pd.DataFrame | None = None,
-                split: str | None = None) -> DatasetOutcome:
+                split: str | None = None, frame: pd.DataFrame | None = None) -> DatasetOutcome:
     """Anonymise one dataset from staging into a candidate, with its report and its leak-guard findings.
 
     ``split`` (from :func:`year_split`) builds it one staged year of that input at a time.
+    ``frame`` is the builder's frame of a dataset that reads no staged source
+    (the register of documents, made from the catalogue and the store).
     """
     read = staged_reader(staging)
     stamp = _stamp(staging)
@@ -149,10 +151,12 @@ def run_dataset(policy: Policy, staging: StagingFolders, candidates: CandidateFo
         oppositions=oppositions([policy], read), previous=previous,
     )
     identity = BuildContext(institution, as_of)
-    builder = BUILDERS[policy.builder]
-    if split is None:
-        out, report = apply(builder(read, identity), policy, context)
+    if frame is not None:
+        out, report = apply(frame, policy, context)
+    elif split is None:
+        out, report = apply(BUILDERS[policy.builder](read, identity), policy, context)
     else:
+        builder = BUILDERS[policy.builder]
         system, table = split.split(".")
         years = list(staging.latest_by_year(system, table))
         if not years:
