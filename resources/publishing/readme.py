@@ -6,6 +6,7 @@ drifts from what the pipeline did. It names columns and counts, never a value.
 
 from __future__ import annotations
 
+from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.utility import Utility, number, sentence
 from resources.common.vocabulary import WITHHELD
@@ -120,6 +121,19 @@ def _identifiers(producer: Producer) -> str:
                      for key, label in IDENTIFIER_NAMES.items() if key in ids)
 
 
+def _production(policy: Policy) -> str:
+    """Where the rows come from, and what is checked before they are published."""
+    if kind_of(policy.kind).reads_catalogue:
+        return ("Construit chaque nuit, après la publication des autres jeux, à partir du catalogue des jeux de "
+                "données (leurs politiques de publication relues) et des versions datées en ligne, sans lire "
+                f"aucun système source, selon une politique de publication relue (empreinte `{policy.hash}`), puis "
+                "contrôlé avant publication (colonnes, types, valeurs, une ligne par document et par année).")
+    return ("Extrait chaque nuit des systèmes d'information de l'établissement, il est\n"
+            "anonymisé selon une politique de publication relue (empreinte\n"
+            f"`{policy.hash}`), puis contrôlé avant publication (colonnes, types, valeurs,\n"
+            "secret statistique, volume par rapport à la version précédente).")
+
+
 def readme(policy: Policy, producer: Producer, info: VersionInfo, schema: dict, files: list[str]) -> str:
     """The dataset's README for this version."""
     period = coverage(info)
@@ -153,10 +167,7 @@ AAAA-MM-JJ, les décimales avec un point, une valeur manquante est une cellule v
 
 ## Comment ce fichier est produit
 
-Extrait chaque nuit des systèmes d'information de l'établissement, il est
-anonymisé selon une politique de publication relue (empreinte
-`{policy.hash}`), puis contrôlé avant publication (colonnes, types, valeurs,
-secret statistique, volume par rapport à la version précédente). Un fichier
+{_production(policy)} Un fichier
 qui échoue à un contrôle n'est pas publié: la version précédente reste en ligne.
 
 Base légale: {policy.legal_basis}
