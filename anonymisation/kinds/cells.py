@@ -86,8 +86,15 @@ def margins(policy: Policy) -> list[tuple[str, ...]]:
 
 
 def totals(policy: Policy) -> list[tuple[str, ...]]:
-    """The groups of dimensions whose exact totals the dataset publishes (``totals``, e.g. ``[[rentree]]``)."""
-    return [tuple(t) for t in policy.settings.get("totals") or ()]
+    """The groups of dimensions whose exact totals the dataset publishes: those its policy declares
+    (``totals``, e.g. ``[[rentree, cursus_lmd]]``) and, always, the total of each year (the grand total
+    without a year dimension). A reuser reads how many persons (euros) a year counts, and the share of
+    them in published cells, shown in the README, tells nothing the yearly totals do not.
+    """
+    declared = [tuple(t) for t in policy.settings.get("totals") or ()]
+    year = next((c.name for c in policy.by_role("dimension") if c.type == "year"), None)
+    coarsest = (year,) if year else ()
+    return declared if coarsest in declared else [coarsest, *declared]
 
 
 def require_totals(policy: Policy) -> None:
@@ -130,14 +137,12 @@ def record_utility(built: Built, cells: pd.DataFrame, values: Sequence[float] | 
                    *, value_col: str, unit: str) -> None:
     """Put in the report what reusers keep (shares of cells and of persons or euros published) and the exact totals.
 
-    ``cells`` are the table's cells (its dimensions), ``values`` their true counts or sums; the per-year
-    totals are exact when every cell is published or the policy publishes a total per year.
+    ``cells`` are the table's cells (its dimensions), ``values`` their true counts or sums; the totals
+    (``totals``) are computed from them, withheld cells included.
     """
     values = np.asarray(values, dtype=float)
-    groups = totals(built.policy)
-    year = next((c.name for c in built.policy.by_role("dimension") if c.type == "year"), None)
-    exact = not bool(np.asarray(withheld).any()) or (year is not None and (year,) in groups)
-    built.report.utility = utility.measure(values, withheld, unit=unit, totals_exact=exact).as_dict()
+    groups = totals(built.policy)  # the yearly total always among them: totals are exact
+    built.report.utility = utility.measure(values, withheld, unit=unit, totals_exact=True).as_dict()
     frame = cells.reset_index(drop=True).assign(_value=values)
     published = []
     for group in groups:
