@@ -163,7 +163,7 @@ def _service(policy: Policy, services: Mapping[str, str], domain: str, document:
 
 def _dataset_rows(policy: Policy, document: Policy, online: Online, year: int, today: dt.date,
                   services: Mapping[str, str], created: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The document's row of ``year``: none before its first publication, except this year's for a policy never published."""
+    """The document's row of ``year``: none before its first publication (a policy never published: this year's)."""
     days = online.by(year)
     if not days and not (year == today.year and not online.days):
         return []
