@@ -59,9 +59,11 @@ def renames(policy: Policy) -> dict[str, str]:
         raise PolicyError(f"{policy.dataset}.-: 'renamed' maps a new column name to its old name "
                           "(rule: declared rename)")
     for new, old in declared.items():
-        if new not in names or old in names:
-            raise PolicyError(f"{policy.dataset}.{new}: a rename names a published column and an old name no "
-                              f"column has today ('{old}') (rule: declared rename)")
+        # The old name may be taken again by another column today (``niveau`` now the national level code,
+        # yesterday's ``niveau`` renamed ``niveau_etape``): that column reads as added, never as the old one.
+        if new not in names or old == new:
+            raise PolicyError(f"{policy.dataset}.{new}: a rename names a published column and another, old name "
+                              f"('{old}') (rule: declared rename)")
     return {str(new): str(old) for new, old in declared.items()}
 
 
@@ -93,5 +95,5 @@ def policy_change(policy: Policy, package: dict | None) -> PolicyChange | None:
     old_names, new_names = {old for old, _ in renamed}, {new for _, new in renamed}
     return PolicyChange(
         previous_version=str(package.get("version") or ""), previous_hash=previous_hash, hash=policy.hash,
-        added=tuple(c for c in now if c not in before and c not in new_names),
+        added=tuple(c for c in now if (c not in before or c in old_names) and c not in new_names),
         removed=tuple(c for c in before if c not in now and c not in old_names), renamed=renamed)

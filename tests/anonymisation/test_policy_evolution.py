@@ -51,12 +51,12 @@ def test_the_same_policy_is_no_change_and_an_edited_one_is() -> None:
 
 
 def test_added_removed_and_declared_renamed_columns() -> None:
-    policy = load_catalogue()["effectifs_etudiants"]
+    policy = load_catalogue()["effectifs_etudiants_nationalite"]
     names = [c.name for c in policy.columns]
     renamed = replace(policy, settings={**policy.settings, "renamed": {"groupe_nationalite": "nationalite_avant"}})
-    old = [n if n != "groupe_nationalite" else "nationalite_avant" for n in names if n != "serie_bac"] + ["regime"]
+    old = [n if n != "groupe_nationalite" else "nationalite_avant" for n in names if n != "rentree_lib"] + ["regime"]
     change = policy_change(renamed, _package(policy, old))
-    assert change.added == ("serie_bac",) and change.removed == ("regime",)
+    assert change.added == ("rentree_lib",) and change.removed == ("regime",)
     assert change.renamed == (("nationalite_avant", "groupe_nationalite"),)
     assert change.as_metadata()["columns_renamed"] == [{"from": "nationalite_avant", "to": "groupe_nationalite"}]
     undeclared = policy_change(policy, _package(policy, old))
@@ -64,10 +64,21 @@ def test_added_removed_and_declared_renamed_columns() -> None:
 
 
 def test_the_old_version_is_read_under_todays_names_and_a_bad_rename_is_refused() -> None:
-    policy = load_catalogue()["effectifs_etudiants"]
+    policy = load_catalogue()["effectifs_etudiants_nationalite"]
     renamed = replace(policy, settings={**policy.settings, "renamed": {"groupe_nationalite": "nationalite_avant"}})
     old = pd.DataFrame({"nationalite_avant": ["France"], "effectif": [5]})
     assert list(comparable(old, renamed).columns) == ["groupe_nationalite", "effectif"]
     wrong = replace(policy, settings={**policy.settings, "renamed": {"inconnue": "x"}})
-    with pytest.raises(PolicyError, match=r"effectifs_etudiants\.inconnue: .*\(rule: declared rename\)"):
+    with pytest.raises(PolicyError, match=r"effectifs_etudiants_nationalite\.inconnue: .*\(rule: declared rename\)"):
         renames(wrong)
+
+
+def test_an_old_name_taken_again_by_another_column_reads_as_added() -> None:
+    """Yesterday's ``niveau`` (L1...) is today's ``niveau_etape``; today's ``niveau`` is the national code."""
+    policy = load_catalogue()["effectifs_etudiants"]
+    names = [c.name for c in policy.columns]
+    old = ["niveau" if n == "niveau_etape" else n for n in names if n != "niveau"]
+    change = policy_change(policy, _package(policy, old))
+    assert ("niveau", "niveau_etape") in change.renamed and "niveau" in change.added and "niveau" not in change.removed
+    yesterday = pd.DataFrame({"niveau": ["L1"], "effectif": [5]})
+    assert list(comparable(yesterday, policy).columns) == ["niveau_etape", "effectif"]
