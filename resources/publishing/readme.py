@@ -44,6 +44,9 @@ def _anonymisation(policy: Policy, info: VersionInfo) -> str:
                      "(décret n° 2018-1117): seules les colonnes nécessaires à l'information du public sont publiées, "
                      "les personnes qui s'y sont opposées en sont retirées, et le fichier ne doit pas être indexé par "
                      "les moteurs de recherche (délibération CNIL 2018-101). Seule sa dernière version est conservée.")
+    elif kind_of(policy.kind).reads_catalogue:
+        lines.append("Aucune donnée personnelle n'est lue: un jeu nominatif est décrit par sa nature et sa base "
+                     "légale, rien de ses lignes.")
     else:
         lines.append("Aucune personne n'est nommée: les identifiants sont retirés, les autres informations "
                      "généralisées ou agrégées (CRPA L312-1-2).")

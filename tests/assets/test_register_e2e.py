@@ -85,6 +85,7 @@ def test_the_register_is_published_like_every_dataset(clean_demo: DemoRun) -> No
     assert package["x_opendata"]["temporal_coverage"] == {"start": f"{TODAY.year}-01-01", "end": TODAY.isoformat()}
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "sans lire aucun système source" in readme and "Extrait chaque nuit" not in readme
+    assert "Aucune donnée personnelle n'est lue" in readme and "les identifiants sont retirés" not in readme
     decision = json.loads((clean_demo.demo / "reports" / TODAY.isoformat() / "publication" / f"{REGISTER}.json")
                           .read_text(encoding="utf-8"))
     assert decision["published"] is True and decision["rows"] == len(_register(clean_demo))
