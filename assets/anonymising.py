@@ -29,6 +29,7 @@ from anonymisation.policy import Policy
 from anonymisation.report import AnonymisationReport, combine
 from anonymisation.review_page import review_dir, write_review_page
 from resources.common.code_version import code_version
+from resources.common.errors import OpenDataError
 from resources.common.institution import config_dir
 from resources.publishing.candidate_folders import CandidateFolders, NothingStagedError, staged_reader
 from resources.sourcing.staging_folders import StagingFolders
@@ -142,6 +143,9 @@ def run_dataset(policy: Policy, staging: StagingFolders, candidates: CandidateFo
     ``frame`` is the builder's frame of a dataset that reads no staged source
     (the register of documents, made from the catalogue and the store).
     """
+    if frame is None and kind_of(policy.kind).reads_catalogue:
+        raise OpenDataError(f"{policy.dataset}: built from the catalogue and the store, never from staging: pass its "
+                            "frame (resources/publishing/register.py) (rule: a register reads no source)")
     read = staged_reader(staging)
     stamp = _stamp(staging)
     needs_scan = any(c.treatment == "scan" for c in policy.columns)

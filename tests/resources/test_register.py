@@ -13,13 +13,18 @@ import pandas as pd
 import pytest
 
 from anonymisation.apply import ApplyContext, apply
+from anonymisation.datasets import Establishment
 from anonymisation.kinds.repertoire import FIELDS
 from anonymisation.dictionary import load_dictionary
 from anonymisation.policy import POLICY_DIR, PolicyError, load_policy
 from anonymisation.policy_model import Policy
+from assets.anonymising import run_dataset
 from quality.engine import great_expectations, validate
 from quality.open_suites import Expectations, open_suite
+from resources.candidates import CandidateArea
+from resources.common.errors import OpenDataError
 from resources.publishing.register import RegisterError, register_frame
+from resources.staging import StagingArea
 from tests.anonymisation.test_policy import _variant
 
 TODAY = dt.date(2026, 12, 5)
@@ -204,3 +209,12 @@ def test_the_open_suite_passes_and_blocks_a_duplicate_or_an_online_row_without_a
     lost.loc[0, "url"] = None
     outcome, _ = validate(lost, suite, register.dataset)
     assert [(f.expectation, f.column) for f in outcome.failed] == [("ExpectColumnValuesToNotBeNull", "url, en_ligne")]
+
+
+def test_the_register_is_never_built_from_staging(register: Policy, tmp_path: Path) -> None:
+    with pytest.raises(OpenDataError, match=r"repertoire_documents: built from the catalogue and the store, never "
+                                            r"from staging"):
+        run_dataset(register, StagingArea(root=str(tmp_path / "staging")),
+                    CandidateArea(root=str(tmp_path / "candidates"), reports=str(tmp_path / "reports")), "run",
+                    TODAY, Establishment("Université", "19759000300012"))
+    assert not (tmp_path / "candidates").exists()
