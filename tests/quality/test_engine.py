@@ -339,20 +339,22 @@ def test_french_codes_by_value_and_by_year(gx) -> None:
 
 
 def test_the_generated_open_suite_passes_a_good_candidate_and_blocks_a_bad_one(gx, tmp_path: Path) -> None:
-    policy = load_catalogue()["diplomes_delivres"]
+    policy = load_catalogue()["effectifs_etudiants_boursiers"]  # a protected cross: small cells withheld
     suite = open_suite(policy, Expectations(2020, 2024, (2022, 2023), previous_by_year=((2022, 2), (2023, 2))))
     good = pd.DataFrame({
-        "annee": pd.Series([2022, 2022, 2023, 2023], dtype="Int64"),
-        "code_diplome": ["2500123"] * 4, "libelle_diplome": ["Licence"] * 4, "mention": ["Bien", None, "Bien", None],
-        "sexe": ["F", "M", "F", "M"], "effectif": pd.Series([12, None, 7, None], dtype="Int64"),
+        "rentree": pd.Series([2022, 2022, 2023, 2023], dtype="Int64"),
+        "rentree_lib": ["2022-23", "2022-23", "2023-24", "2023-24"], "etablissement_id_uai": ["0759000A"] * 4,
+        "cursus_lmd": ["L"] * 4, "cursus_lmd_lib": ["Licence"] * 4, "boursier": ["oui", "non", "oui", "non"],
+        "effectif": pd.Series([12, None, 7, None], dtype="Int64"),
         "effectif_statut": ["publie", "secret_statistique", "publie", "secret_statistique"],
-    }).astype({c: "str" for c in ("code_diplome", "libelle_diplome", "mention", "sexe", "effectif_statut")})
+    }).astype({c: "str" for c in ("rentree_lib", "etablissement_id_uai", "cursus_lmd", "cursus_lmd_lib", "boursier",
+                                  "effectif_statut")})
     good.to_parquet(tmp_path / "good.parquet")
     outcome, _ = validate(pd.read_parquet(tmp_path / "good.parquet"), suite, policy.dataset)
     assert outcome.passed, [f for f in outcome.failed]
     assert outcome.findings[0].column == "(table)"
 
-    bad = good[good["annee"] == 2022].copy()  # 2023 missing: the drift and the expected years fail
+    bad = good[good["rentree"] == 2022].copy()  # 2023 missing: the drift and the expected years fail
     bad["effectif"] = pd.Series([3, 0], dtype="Int64", index=bad.index)  # a small cell, a secret shown as 0
     outcome, result = validate(bad, suite, policy.dataset)
     assert {f.expectation for f in outcome.failed} == {

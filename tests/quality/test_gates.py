@@ -127,8 +127,9 @@ def _bad_cpv(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(codeCPV=frame["codeCPV"].where(frame.index != frame.index[0], "9310000-5"))
 
 
-@pytest.mark.parametrize(("broken", "breakage"), [("effectifs_personnels", _drop_column), ("effectifs_personnels", _wrong_type),
-                                                  ("effectifs_personnels", _small_cell), ("marches_publics", _bad_cpv)],
+@pytest.mark.parametrize(("broken", "breakage"), [("effectifs_personnels_composantes", _drop_column),
+                                                  ("effectifs_personnels_composantes", _wrong_type),
+                                                  ("effectifs_etudiants_bac", _small_cell), ("marches_publics", _bad_cpv)],
                          ids=["missing_column", "wrong_type", "small_cell", "national_schema"])
 def test_a_broken_open_dataset_is_blocked_and_the_store_stays_byte_identical(
     clean_demo: DemoRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str,
