@@ -54,7 +54,9 @@ ALLOWED_EXTENSIONS = {
 }
 LICENCES = {"notspecified", "lov2", "fr-lo", "odc-odbl", "odc-by", "odc-pddl", "cc-by", "cc-by-sa", "cc-zero"}
 GRANULARITIES = {"poi", "other", "country", "fr:region", "fr:departement", "fr:epci", "fr:commune"}
-SCHEMAS = {"scdl/subventions": {"2.1.1", "latest"}, "139bercy/format-commande-publique": {"2.0.3", "latest"}}
+# Schemas of schema.data.gouv.fr's catalogue that our datasets declare (udata reads the same catalogue).
+SCHEMAS = {"scdl/subventions": {"2.1.1", "latest"}, "139bercy/format-commande-publique": {"2.0.3", "latest"},
+           "etalab/schema-hautes-remunerations": {"0.1.0", "latest"}}
 PROTECTED = ("filetype", "url", "checksum", "filesize", "mime", "format")
 
 
