@@ -3,8 +3,7 @@
 Night 1 publishes, dated yesterday, the shapes before issue 14
 (``tests/assets/policies_before_issue14/``: enrolments with the
 baccalauréat, scholarship and nationality in one protected cube, staff with
-age band and component, diplomas with mention, the graduates list under its
-old column names), without the datasets issue 14 added. Night 2 is
+age band and component), without the datasets issue 14 added. Night 2 is
 `opendata demo` again, today, with the repository's policies: headline
 tables published in full, the sensitive crosses apart, columns renamed
 (declared under ``renamed``). Both nights read the same sources.
@@ -38,7 +37,7 @@ from tests.quality.conftest import run_opendata
 
 TODAY = dt.date.today()
 YESTERDAY = TODAY - dt.timedelta(days=1)
-STUDENTS, STAFF, GRADUATES = "effectifs_etudiants", "effectifs_personnels", "laureats"
+STUDENTS, STAFF = "effectifs_etudiants", "effectifs_personnels"
 BEFORE = Path(__file__).parent / "policies_before_issue14"
 ADDED = {"effectifs_etudiants_boursiers", "effectifs_etudiants_nationalite", "effectifs_etudiants_bac",
          "effectifs_personnels_age", "effectifs_personnels_composantes"}
@@ -60,7 +59,7 @@ def _config(root: Path, policies: Path) -> Path:
 
 
 def _policies_before(folder: Path) -> Path:
-    """Today's policies, less the datasets issue 14 added, with the four shapes before it, reviewed."""
+    """Today's policies, less the datasets issue 14 added, with the two shapes before it, reviewed."""
     shutil.copytree(POLICY_DIR, folder)
     for name in ADDED:
         (folder / f"{name}.yaml").unlink()
@@ -107,8 +106,6 @@ def test_the_next_night_publishes_the_new_shapes_and_holds_nothing_back(next_nig
     assert (students["effectif_statut"] == "publie").mean() > 0.9
     staff = pd.read_csv(store / STAFF / "latest" / f"{STAFF}.csv", dtype="str")
     assert "tranche_age" not in staff.columns and "code_corps" in staff.columns
-    graduates = pd.read_csv(store / GRADUATES / "latest" / f"{GRADUATES}.csv", dtype="str")
-    assert {"session", "diplome"} <= set(graduates.columns) and "code_diplome" not in graduates.columns
     versions = OutputStore(root=str(store)).versions
     for dataset in (STUDENTS, STAFF):
         assert versions(dataset) == [YESTERDAY.isoformat(), TODAY.isoformat()]
