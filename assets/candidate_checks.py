@@ -94,7 +94,7 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
             record_outcome(reports, today, outcome, context.run.run_id)
         else:
             rows, by_year = published_shape(policy, context.resources.store.latest(policy.dataset))
-            expect = Expectations(settings.first_year, today.year, staged_years(context.resources.staging, policy.inputs),
+            expect = Expectations(settings.first_year, today.year, staged_years(context.resources.staging, policy),
                                   rows, by_year, settings.row_drift)
             try:
                 outcome = check_open(policy, candidate, expect, context.run.run_id, reports, today,

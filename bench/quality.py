@@ -235,7 +235,7 @@ def open_checks(staging: StagingArea, work: Path) -> None:
         started = time.perf_counter()
         outcome = run_dataset(policy, staging, candidates, "bench-quality", today, Establishment("Université", "19759000300012"))
         anonymise_s = time.perf_counter() - started
-        years = staged_years(staging, policy.inputs)
+        years = staged_years(staging, policy)
         rows, by_year = published_shape(policy, outcome.candidate)  # as if this file were the version online
         expect = Expectations(min(years), today.year, years, rows, by_year)
         started = time.perf_counter()

@@ -102,8 +102,17 @@ def for_validation(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(date_as_object=False)
 
 
-def staged_years(staging: StagingFolders, inputs: tuple[str, ...]) -> tuple[int, ...]:
-    """Years for which a partitioned input of a dataset holds rows (its latest staged run of each year)."""
+def staged_years(staging: StagingFolders, policy: Policy) -> tuple[int, ...]:
+    """Years for which the input that gives the dataset its year holds rows (its latest staged run of each year).
+
+    The year column's source table decides (budget lines for the budget): another input read alongside
+    (the HR situations that tell how many agents a structure had) says nothing of the years the file covers.
+    All the inputs decide when the year column is not read from one of them.
+    """
+    year = year_column(policy)
+    source = policy.column(year).source if year else None
+    table = source.partition(".")[0] if source else None
+    inputs = tuple(i for i in policy.inputs if i.split(".")[1] == table) or policy.inputs
     years: set[int] = set()
     for item in inputs:
         system, table = item.split(".")

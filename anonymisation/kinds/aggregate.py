@@ -91,11 +91,13 @@ def build(built: Built) -> pd.DataFrame:
 
 
 def small_groups(cells: pd.DataFrame, policy: Policy, count: str) -> pd.Series:
-    """Cells of a group, in a total published elsewhere (``margins``), that counts fewer persons than the threshold.
+    """Cells of a group, in a total published elsewhere (``margins``), too small to be crossed with a sensitive value.
 
-    Such a group cannot be crossed with a sensitive value: its cells would all be small, and the total
-    published elsewhere would let them be pinned down. Its persons are counted in the headline table;
-    here they are left out, which tells nothing, as the group's size is public.
+    Under 2 x threshold - 1 persons, all of a group's cells may be small, and two small cells beside the
+    total published elsewhere pin each other down (4 and 4 of a group of 8, with a threshold of 5). From
+    2 x threshold - 1 on, a split in two holds a cell of the threshold or more to serve as a complement.
+    Its persons are counted in the headline table; here they are left out, which tells nothing, as the
+    decision reads the group's size only, which is public.
     """
     low = threshold(policy)
     small = pd.Series(False, index=cells.index)
@@ -104,7 +106,7 @@ def small_groups(cells: pd.DataFrame, policy: Policy, count: str) -> pd.Series:
     for margin in policy.settings.get("margins") or ():
         totals = cells.groupby(list(margin), dropna=False)[count].transform("sum") if margin else \
             pd.Series(cells[count].sum(), index=cells.index)
-        small |= totals < low
+        small |= totals < 2 * low - 1
     return small
 
 

@@ -16,8 +16,8 @@ from resources.publishing.metadata import Producer, VersionInfo, coverage
 LEFT_OUT = {
     "left_out_natural_persons": "subventions à des personnes physiques, jamais nommées (CRPA L312-1-2)",
     "left_out_invalid_cpv_code": "code CPV mal formé dans la source, que le format DECP 2.0.3 refuse (à corriger à la source)",
-    "left_out_small_groups": "personnes d'un groupe de moins de 5 (son total est publié dans le tableau principal), "
-                             "trop petit pour être croisé avec une variable sensible",
+    "left_out_small_groups": "personnes d'un groupe de moins de 9 (deux fois le seuil de 5, moins un; son total est "
+                             "publié dans le tableau principal), trop petit pour être croisé avec une variable sensible",
     "left_out_share_outside_scdl_range": "pourcentage de subvention absent ou hors de 0,01 à 1, que le schéma SCDL "
                                          "refuse (à corriger à la source)",
 }

@@ -63,8 +63,12 @@ def test_second_demo_reuses_the_sources(demo_home) -> None:
     assert before == {p: p.stat().st_mtime_ns for p in (home / "demo" / "sources").glob("*.sqlite")}
 
 
-# With HR down, only what is built from HR is held back (the budget lines are checked against HR's structures).
-HR_DATASETS = {"annuaire", "effectifs_personnels", "tableau_avancement", "structures", "execution_budgetaire"}
+# With HR down, only what is built from HR is held back: the budget (its lines are checked against HR's
+# structures, and a payroll against HR's agents), the staff tables, the pay indicators, and the register of
+# documents, which waits for every dataset.
+HR_DATASETS = {"annuaire", "effectifs_personnels", "effectifs_personnels_age", "effectifs_personnels_composantes",
+               "tableau_avancement", "structures", "execution_budgetaire", "hautes_remunerations",
+               "index_egalite_professionnelle", "indicateurs_egalite_chances_responsables", "repertoire_documents"}
 
 
 def held_back(stdout: str) -> dict[str, str]:
