@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -55,21 +57,11 @@ def functions_table(ctx: Context, pop: Population, agents: pd.DataFrame) -> pd.D
         eligible = _eligible(pop, function.holders)
         near = eligible & (pop.structure == index.get(code, -1))
         start = first_day - int(rng.integers(0, 4 * 365)) * DAY
-        while start <= today:
-            length = int(rng.integers(4, 6)) * 365 * DAY
-            end = start + length
-            pool = near if rng.random() < 0.8 and near.any() else eligible
-            fits = np.flatnonzero(pool & (pop.entry <= start) & (exit_or_far > start + 365 * DAY))
-            if len(fits) == 0:
-                start = end
-                continue
-            holder = fits[rng.integers(0, len(fits))]
-            stop = min(end, exit_or_far[holder])
+        for holder, begins, stop in _mandates(rng, pop, start, today, None, (4, 6), near, eligible, 0.8, exit_or_far):
             title = (function.feminine if female[pop.matricule[holder]] else function.masculine).format(of=of)
-            rows.append((pop.matricule[holder], title.strip(), code, start,
+            rows.append((pop.matricule[holder], title.strip(), code, begins,
                          stop - DAY if stop <= today else np.datetime64("NaT"), function.visible,
                          FUNCTION_CODES[function.masculine]))
-            start = stop
     frame = pd.DataFrame(rows, columns=COLUMNS)
     # A few directory entries hidden at the holder's request or for internal roles.
     hidden = rng.random(len(frame)) < 0.02
@@ -97,25 +89,38 @@ def programme_heads(ctx: Context, pop: Population, agents: pd.DataFrame) -> pd.D
         near = eligible & (pop.structure == index.get(diploma.code_composante, -1))
         start = max(year_start(diploma.annee_ouverture, 9, 1), first_day - int(rng.integers(0, 4 * 365)) * DAY)
         closes = year_start(int(diploma.annee_fermeture) + 1, 9, 1) if pd.notna(diploma.annee_fermeture) else None
-        while start <= today and (closes is None or start < closes):
-            stop = start + int(rng.integers(3, 6)) * 365 * DAY
-            stop = stop if closes is None else min(stop, closes)
-            pool = near if rng.random() < 0.9 and near.any() else eligible
-            fits = np.flatnonzero(pool & (pop.entry <= start) & (exit_or_far > start + 365 * DAY))
-            if len(fits) == 0:
-                start = stop
-                continue
-            holder = fits[rng.integers(0, len(fits))]
-            stop = min(stop, exit_or_far[holder])
+        for holder, begins, stop in _mandates(rng, pop, start, today, closes, (3, 6), near, eligible, 0.9, exit_or_far):
             title = PROGRAMME_HEAD.feminine if female[pop.matricule[holder]] else PROGRAMME_HEAD.masculine
-            rows.append((pop.matricule[holder], title.format(of=diploma.libelle), diploma.code_composante, start,
+            rows.append((pop.matricule[holder], title.format(of=diploma.libelle), diploma.code_composante, begins,
                          stop - DAY if stop <= today else np.datetime64("NaT"), PROGRAMME_HEAD.visible,
                          FUNCTION_CODES[PROGRAMME_HEAD.masculine]))
-            start = stop
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["date_debut"] = iso_dates(frame["date_debut"].to_numpy())
     frame["date_fin"] = iso_dates(frame["date_fin"].to_numpy())
     return frame
+
+
+def _mandates(rng: np.random.Generator, pop: Population, start: np.datetime64, today: np.datetime64,
+              closes: np.datetime64 | None, years: tuple[int, int], near: np.ndarray, eligible: np.ndarray,
+              near_share: float, exit_or_far: np.ndarray) -> Iterator[tuple[int, np.datetime64, np.datetime64]]:
+    """Successive mandates of ``years`` (drawn in [low, high) years) from ``start`` until today (or ``closes``).
+
+    Each goes to an agent in post a year on, of the structure (``near``) ``near_share`` of the time, else any
+    ``eligible`` one; a mandate ends early when its holder leaves. Yields (holder's row, start, stop); a
+    mandate nobody fits is skipped.
+    """
+    while start <= today and (closes is None or start < closes):
+        stop = start + int(rng.integers(*years)) * 365 * DAY
+        stop = stop if closes is None else min(stop, closes)
+        pool = near if rng.random() < near_share and near.any() else eligible
+        fits = np.flatnonzero(pool & (pop.entry <= start) & (exit_or_far > start + 365 * DAY))
+        if len(fits) == 0:
+            start = stop
+            continue
+        holder = fits[rng.integers(0, len(fits))]
+        stop = min(stop, exit_or_far[holder])
+        yield holder, start, stop
+        start = stop
 
 
 def _with_defects(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
