@@ -21,10 +21,7 @@ from anonymisation.kinds.base import Built
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy_model import Column, Policy
 from anonymisation.report import AnonymisationReport
-from anonymisation.treatments import SIMPLE, age_band, age_class
-
-# Generalisations of a birth date, read against the reference date of each row (or the day of the run).
-BIRTH_DATE_RULES = {"age_band": age_band, "classe_age": age_class}
+from anonymisation.treatments import BIRTH_DATE_RULES, SIMPLE
 
 _LOG = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from anonymisation.dictionary import Dictionary, load_dictionary
 from anonymisation.kinds.registry import KINDS, known
 from anonymisation.policy_model import Column, Exception_, Policy, PolicyError, SensitiveUse
 from anonymisation.rules import enforce
+from anonymisation.treatments import GENERALISATIONS
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant", "computed"}
-GENERALISATIONS = {"year", "age_band", "classe_age", "departement", "amount_band", "flag", "nationality_group", "bac_type"}
 TYPES = {"string", "integer", "number", "date", "boolean", "year"}
 
 

@@ -28,6 +28,7 @@ import re
 from anonymisation.dictionary import Dictionary, DictionaryError
 from anonymisation.kinds.base import Kind
 from anonymisation.policy_model import Column, Policy, PolicyError
+from anonymisation.treatments import BIRTH_DATE_RULES
 
 # Bases that allow naming a person (legal-and-standards.md, section 2).
 EXCEPTIONS = {
@@ -94,7 +95,7 @@ def enforce(policy: Policy, dictionary: Dictionary, kind: Kind) -> None:
             if policy.exception is None or column.name not in policy.exception.columns:
                 raise _fail(policy, column.name, "CRPA L312-1-2",
                             "publishes a direct identifier without a declared exception covering it")
-        elif cls == "sensitive" or column.rule in ("age_band", "classe_age"):
+        elif cls == "sensitive" or column.rule in BIRTH_DATE_RULES:
             protected = kind.protects_cells and column.treatment == "generalise" and column.role == "dimension"
             if not (protected or column.name in covered):
                 raise _fail(policy, column.name, "CRPA L311-6",

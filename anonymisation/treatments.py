@@ -37,14 +37,10 @@ def year(values: pd.Series) -> pd.Series:
 
 def age_band(birth_dates: pd.Series, on: dt.date | pd.Series) -> pd.Series:
     """A birth date becomes the age band reached on the reference date ``on``."""
-    born = pd.to_datetime(birth_dates)
-    ref = pd.to_datetime(on) if isinstance(on, pd.Series) else pd.Timestamp(on)
-    ref_year = ref.dt.year if isinstance(ref, pd.Series) else ref.year
-    ref_md = (ref.dt.month * 100 + ref.dt.day) if isinstance(ref, pd.Series) else ref.month * 100 + ref.day
-    age = ref_year - born.dt.year - ((born.dt.month * 100 + born.dt.day) > ref_md).astype(int)
+    age = _age(birth_dates, on)
     labels = pd.Series(pd.NA, index=birth_dates.index, dtype="str")
     for low, high, label in AGE_BANDS:
-        mask = (age >= low) & ((age < high) if high is not None else True) & born.notna()
+        mask = (age >= low) & ((age < high) if high is not None else True) & age.notna()
         labels = labels.mask(mask, label)
     return labels
 
@@ -125,3 +121,10 @@ SIMPLE: dict[str, Callable[[pd.Series], pd.Series]] = {
     "nationality_group": nationality_group,
     "bac_type": bac_type,
 }
+
+# Generalisations of a birth date, read against each row's reference date (or the day of the run).
+BIRTH_DATE_RULES: dict[str, Callable[[pd.Series, dt.date | pd.Series], pd.Series]] = {
+    "age_band": age_band, "classe_age": age_class,
+}
+# Every rule a policy may name for ``treatment: generalise``.
+GENERALISATIONS = frozenset(SIMPLE) | frozenset(BIRTH_DATE_RULES)
