@@ -40,7 +40,7 @@ from resources.store import OutputStore
 # Counts of the anonymisation report that the metadata carry (never a value).
 # The utility figures and the exact totals reach the README and datapackage.json the same way.
 SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", "k_anonymity", "redactions",
-           "utility", "totals")
+           "utility", "totals", "risks")
 
 
 def published_assets(catalogue: dict[str, Policy], producer: Producer) -> list[dg.AssetsDefinition]:

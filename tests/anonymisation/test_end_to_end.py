@@ -194,3 +194,12 @@ def test_nominative_candidates_keep_only_their_latest_version_and_are_not_indexe
     assert len(list((folder / "effectifs_etudiants").glob("*/*.parquet"))) == 2
     report = sorted((home / "demo" / "reports").rglob("anonymisation/annuaire.json"))[-1].read_text(encoding="utf-8")
     assert '"noindex": true' in report
+
+
+def test_each_rule_that_withholds_names_its_risk_in_the_published_readme(planted_run) -> None:
+    home, _, done, _ = planted_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    readme = (home / "demo" / "store" / "execution_budgetaire" / "latest" / "README.md").read_text(encoding="utf-8")
+    rules = [line for line in readme.splitlines() if line.startswith("  - `")]
+    assert rules and all("; risque écarté: " in line for line in rules), rules
+
