@@ -63,8 +63,9 @@ def reussite_parcours(read: Reader, ctx: BuildContext) -> pd.DataFrame:
     results = read("students", "resultats").drop(columns=[PARTITION], errors="ignore")
     results = results.drop_duplicates("id_resultat").drop_duplicates("id_inscription").set_index("id_inscription")
     admitted = frame["inscriptions.id_inscription"].map(results["resultat"]).astype("str").eq("admis")
-    passed = frame[(_on(year, RESULTS_FINAL) <= today).to_numpy()].assign(
-        **{"parcours._indicateur": PASSED, "parcours._issue": _outcome(admitted)})
+    final = (_on(year, RESULTS_FINAL) <= today).to_numpy()
+    # The outcome is taken on the same rows: assigned whole onto no row, it would bring every row back.
+    passed = frame[final].assign(**{"parcours._indicateur": PASSED, "parcours._issue": _outcome(admitted[final])})
     following = frame[["inscriptions.numero_etudiant", "inscriptions.annee_universitaire",
                        "diplomes.type_diplome_sise", "inscriptions.niveau"]].copy()
     following["inscriptions.annee_universitaire"] = following["inscriptions.annee_universitaire"] - 1

@@ -40,7 +40,7 @@ import pandas as pd
 
 from anonymisation.evolution import comparable
 from anonymisation.kinds.base import Built, Kind, SuiteRule
-from anonymisation.kinds.cells import dimensions, margins, protected, require, treated
+from anonymisation.kinds.cells import dimensions, margins, protected, record_utility, require, treated
 from anonymisation.policy_model import Policy
 from anonymisation.sdc import PublishedTable, protect_counts
 from resources.common.vocabulary import INSUFFICIENT_DENOMINATOR, PUBLISHED, WITHHELD
@@ -109,6 +109,8 @@ def build(built: Built) -> pd.DataFrame:
         margins=margins(policy), previous=_previous_denominators(built, status), name=policy.dataset,
     )
     shown = published[status] == PUBLISHED
+    record_utility(built, cells[dims], cells[s.denominator].to_numpy(dtype=float), ~shown.to_numpy(dtype=bool),
+                   value_col=s.denominator, unit="personnes")
     enough = (shown & (published[s.denominator] >= s.min_denominator)).fillna(False).to_numpy(dtype=bool)
     successes = pd.Series(cells["_successes"].to_numpy(), dtype="Int64")  # protect_counts keeps the input's order
     published[s.numerator] = successes.where(enough, pd.NA)

@@ -97,8 +97,9 @@ def build(built: Built) -> pd.DataFrame:
     counts = top.assign(_w=top["_sex"] == s.women_value, _m=top["_sex"] == s.men_value)
     table[s.women] = counts.groupby(year)["_w"].sum().to_numpy()
     table[s.men] = counts.groupby(year)["_m"].sum().to_numpy()
-    built.report.notes.append(f"{len(table)} year(s), each summed over its {s.n} highest '{s.rank_by}' "
-                              f"among {int(sizes.min())} to {int(sizes.max())} persons")
+    if len(sizes):  # no completed year yet: an empty table, no note
+        built.report.notes.append(f"{len(table)} year(s), each summed over its {s.n} highest '{s.rank_by}' "
+                                  f"among {int(sizes.min())} to {int(sizes.max())} persons")
     return with_labels(table, out, policy, [year])
 
 
