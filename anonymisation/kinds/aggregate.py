@@ -7,8 +7,9 @@ Policy section ``aggregate:``:
   legal-and-standards section 4, the ministry's SISE file holds thousands of
   cells of 1 or 2): no small-cell rule, and ``justification`` says why. The
   loader refuses a full table with a generalised or sensitive dimension
-  (``anonymisation/rules.py``). Cells withheld by a previous version still
-  online stay protected either way;
+  (``anonymisation/rules.py``). Its counts are public whatever we do, so a
+  previous version's withheld cells they determine are reported, not
+  protected by withholding here (``anonymisation/sdc/full.py``);
 - ``threshold`` (default 5: a count under it is withheld, CRPA L312-1-2),
   ``homogeneity`` (sensitive dimensions whose single value in a group would
   tell every member's, WP29 opinion 05/2014), and ``risks``: for ``seuil``
@@ -30,7 +31,7 @@ from anonymisation.kinds.base import Built, Kind, SuiteRule
 from anonymisation.kinds.cells import (count_floor, dimensions, margins, protected, record_utility, require,
                                        require_risks, require_totals, treated)
 from anonymisation.policy_model import Policy
-from anonymisation.sdc import PublishedTable, protect_counts
+from anonymisation.sdc import PublishedTable, protect_counts, publish_in_full
 from resources.common.vocabulary import PUBLISHED
 
 SECRECY, FULL = "secret_statistique", "publication_integrale"
@@ -79,11 +80,15 @@ def build(built: Built) -> pd.DataFrame:
     if small.any():  # decided on totals public elsewhere: leaving them out reveals nothing of the sensitive value
         built.report.left_out["left_out_small_groups"] = int(cells.loc[small, count].sum())
     kept = ~small.to_numpy()
-    published, sdc = protect_counts(
-        cells[kept].reset_index(drop=True), dims, count_col=count, status_col=status, threshold=threshold(policy),
-        homogeneous=homogeneous[kept].reset_index(drop=True), margins=margins(policy), name=policy.dataset,
-        previous=comparable(built.context.previous, policy),  # the version online, its renamed columns under today's names
-    )
+    previous = comparable(built.context.previous, policy)  # the version online, its renamed columns under today's names
+    if in_full(policy):
+        published, sdc = publish_in_full(cells, dims, count_col=count, status_col=status, previous=previous,
+                                         name=policy.dataset)
+    else:
+        published, sdc = protect_counts(
+            cells[kept].reset_index(drop=True), dims, count_col=count, status_col=status, threshold=threshold(policy),
+            homogeneous=homogeneous[kept].reset_index(drop=True), margins=margins(policy), name=policy.dataset,
+            previous=previous)
     withheld = np.ones(len(cells), bool)
     withheld[kept] = (published[status] != PUBLISHED).to_numpy()
     record_utility(built, cells[dims], cells[count].to_numpy(dtype=float), withheld, value_col=count, unit="personnes")

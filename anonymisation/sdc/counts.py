@@ -38,7 +38,7 @@ def protect_counts(
     *,
     count_col: str = "effectif",
     status_col: str = "effectif_statut",
-    threshold: int | None = 5,
+    threshold: int = 5,
     homogeneous: pd.Series | None = None,
     margins: Sequence[Sequence[str]] = (),
     previous: pd.DataFrame | None = None,
@@ -50,9 +50,6 @@ def protect_counts(
     """Return the published table (dims, count as nullable Int64 with <NA> for withheld, status) and the report.
 
     ``cells`` holds one row per non-empty cell with its true count (>= 1).
-    ``threshold`` None: no small-cell rule (a table along dimensions the
-    national statistics publish unmasked); carried and cross-version cells
-    are still protected.
     ``homogeneous`` flags cells whose members all share a sensitive value.
     ``margins`` lists groups of dimensions whose sums are known elsewhere;
     ``previous`` is the previous published version of this table (dims,
@@ -68,7 +65,7 @@ def protect_counts(
     dims, margins = tuple(dims), tuple(tuple(m) for m in margins)
     require_columns(where, cells, [*dims, count_col])
     require_one_row_per_cell(where, cells, dims)
-    if threshold is not None and threshold < 3:
+    if threshold < 3:
         raise ValueError(f"{where}: threshold {threshold} is below 3: a withheld cell would be known to hold 1 "
                          "(rule: small cells, legal-and-standards section 4)")
     counts = _true_counts(where, cells, count_col)
@@ -81,13 +78,13 @@ def protect_counts(
         shared = shared_dims(previous, dims)
         older = comparable_previous(previous, cells[[*dims, count_col]], shared, count_col, status_col)
         known = known_across(older, cells, shared, count_col)
-    small = counts < threshold if threshold is not None else np.zeros(len(cells), bool)
+    small = counts < threshold
     primary = small | homog | carried
     groups, rank = Groups.of(cells, margins), dimension_rank(cells, dims)
     refuse_lone_cells(where, groups, primary & ~known, cells, dims)
     values = counts.astype(float)
     eligible = ~known  # withholding a cell already public adds no protection
-    upper = np.where(small, (threshold or 0) - 1.0, np.inf)
+    upper = np.where(small, threshold - 1.0, np.inf)
     spec = Audited(name, dims, margins, count_col, truth=cells[[*dims, count_col]].reset_index(drop=True),
                    view=lambda mask: _frame(cells, dims, counts, mask, count_col, status_col), threshold=threshold)
     problem = Problem(groups, values, primary, known=known, eligible=eligible, lower=np.ones(len(cells)),
@@ -111,7 +108,7 @@ def protect_counts(
     report = SuppressionReport(
         cells=len(cells), withheld_small=int(small.sum()), withheld_homogeneity=int((homog & ~small).sum()),
         withheld_secondary=int((withheld & ~primary & ~across).sum()), withheld_dominance=0,
-        withheld_carried=int(((carried | across) & ~small & ~homog).sum()), threshold=threshold or 0,
+        withheld_carried=int(((carried | across) & ~small & ~homog).sum()), threshold=threshold,
         k_anonymity=int(counts[~withheld].min()) if (~withheld).any() else None, notes=notes)
     return out, report
 

@@ -174,21 +174,3 @@ def test_medium_table_with_combining_margins_leaves_nothing_recoverable(seed: in
         assert any(note.startswith("audit: 2 further") for note in report.notes)
     if method == "optimal":
         assert any("exact optimum" in note and "proven" in note for note in report.notes)
-
-
-def test_without_threshold_small_cells_are_published() -> None:
-    """Dimensions the national statistics publish unmasked: counts of 1 and 2 stay, nothing is withheld."""
-    cells = table([("L1", "F", 1), ("L1", "M", 2), ("M1", "F", 40)])
-    out, report = protect_counts(cells, ["diplome", "sexe"], threshold=None, margins=[("diplome",)])
-    assert (out["effectif_statut"] == PUBLISHED).all() and out["effectif"].tolist() == [1, 2, 40]
-    assert report.withheld == 0
-
-
-def test_without_threshold_a_cell_withheld_in_the_previous_version_stays_withheld() -> None:
-    """Publishing in full does not undo yesterday's secret: the cell and a complement of its margin stay withheld."""
-    cells = table([("L1", "F", 1), ("L1", "M", 9), ("L1", "X", 7)])
-    previous = pd.DataFrame({"diplome": ["L1"] * 3, "sexe": ["F", "M", "X"],
-                             "effectif": pd.array([None, 9, 7], dtype="Int64"),
-                             "effectif_statut": [WITHHELD, PUBLISHED, PUBLISHED]})
-    out, report = protect_counts(cells, ["diplome", "sexe"], threshold=None, previous=previous)
-    assert status_of(out, "L1", "F") == WITHHELD and report.withheld_carried == 1
