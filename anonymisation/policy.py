@@ -18,7 +18,7 @@ import yaml
 
 from anonymisation.dictionary import Dictionary, load_dictionary
 from anonymisation.kinds.registry import KINDS, known
-from anonymisation.policy_model import Column, Exception_, Policy, PolicyError, SensitiveUse
+from anonymisation.policy_model import Column, Exception_, Policy, PolicyError, SensitiveUse, SiteMap
 from anonymisation.rules import enforce
 from anonymisation.treatments import GENERALISATIONS
 
@@ -102,10 +102,45 @@ def _parse(name: str, raw: dict, review: dict) -> Policy:
         sensitive_use=_sensitive_use(name, raw.get("sensitive_use")),
         relations=tuple(raw.get("relations") or ()),
         national_schema=raw.get("national_schema"),
+        keys=_keys(name, raw.get("keys"), columns, exception is not None),
+        geojson=_site_map(name, raw.get("geojson"), columns),
         reviewer=str(review.get("reviewer") or ""),
         reviewed_on=str(review.get("date") or ""),
         hash=str(review.get("hash") or ""),
     )
+
+
+# Treatments whose values a reviewed policy publishes as they are, so a changelog may name them as keys.
+KEY_TREATMENTS = {"keep", "label", "constant", "computed"}
+
+
+def _keys(dataset: str, raw: object, columns: tuple[Column, ...], nominative: bool) -> tuple[str, ...]:
+    """The ``keys`` list: published, unscanned columns naming one row; never on a nominative dataset."""
+    keys = tuple(str(k) for k in raw or ())
+    if keys and nominative:
+        raise PolicyError(f"{dataset}.{keys[0]}: a nominative dataset's changelog gives counts only, never the keys "
+                          "of its rows (rule: no personal value in a changelog)")
+    treatments = {c.name: c.treatment for c in columns}
+    for key in keys:
+        if treatments.get(key) not in KEY_TREATMENTS:
+            raise PolicyError(f"{dataset}.{key}: a key must be a published column kept as it is "
+                              f"({', '.join(sorted(KEY_TREATMENTS))}) (rule: changelog keys)")
+    return keys
+
+
+def _site_map(dataset: str, raw: object, columns: tuple[Column, ...]) -> SiteMap | None:
+    """The ``geojson`` block: the published number columns holding latitude and longitude."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{dataset}.-: 'geojson' names its latitude and longitude columns (rule: policy format)")
+    types = {c.name: c.type for c in columns}
+    site = SiteMap(latitude=str(raw.get("latitude") or ""), longitude=str(raw.get("longitude") or ""))
+    for name in (site.latitude, site.longitude):
+        if types.get(name) != "number":
+            raise PolicyError(f"{dataset}.{name or '?'}: a GeoJSON coordinate is a published number column "
+                              "(rule: geojson)")
+    return site
 
 
 def _sensitive_use(dataset: str, raw: object) -> SensitiveUse | None:

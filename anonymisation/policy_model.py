@@ -56,6 +56,14 @@ class SensitiveUse:
 
 
 @dataclass(frozen=True)
+class SiteMap:
+    """The dataset is also published as GeoJSON: one point per row that has both coordinates (WGS 84)."""
+
+    latitude: str
+    longitude: str
+
+
+@dataclass(frozen=True)
 class Policy:
     dataset: str
     domain: str
@@ -72,6 +80,9 @@ class Policy:
     sensitive_use: SensitiveUse | None = None
     relations: tuple[dict, ...] = ()
     national_schema: str | None = None
+    # The columns naming one row, shown in the changelog ("keys concerned"); empty: the dimensions, or counts only.
+    keys: tuple[str, ...] = ()
+    geojson: SiteMap | None = None
     reviewer: str = ""
     reviewed_on: str = ""
     hash: str = ""

@@ -9,7 +9,8 @@ publish an unchecked file). It first verifies the bytes of the version online
 restored and reported as an incident (steward page, alerts). Unchanged data
 write nothing. Otherwise the version is written with its metadata into a
 hidden folder of the store, validated against its schema, checksummed, and
-only then renamed; the DCAT catalogue is rebuilt from what the store holds.
+only then renamed; the DCAT catalogue and the store's ``index.html`` are
+rebuilt from what the store holds.
 On refusal or failure the version online stays exactly as it was.
 """
 
@@ -32,9 +33,10 @@ from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
 from resources.publishing.alerts import deliver, integrity_alert
 from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
+from resources.publishing.catalogue_page import datagouv_pages, write_page
 from resources.publishing.metadata import Producer
 from resources.publishing.store_folders import Commit, PublicationError
-from resources.publishing.version import content_digest, write_version
+from resources.publishing.version import Before, content_digest, write_version
 from resources.store import OutputStore
 
 # Counts of the anonymisation report that the metadata carry (never a value).
@@ -43,8 +45,10 @@ SUMMARY = ("rows_in", "rows_out", "opposition_removed", "left_out", "withheld", 
            "utility", "totals", "risks")
 
 
-def published_assets(catalogue: dict[str, Policy], producer: Producer) -> list[dg.AssetsDefinition]:
-    return [_asset(policy, catalogue, producer) for policy in catalogue.values()]
+def published_assets(catalogue: dict[str, Policy], producer: Producer,
+                     datagouv_state: Path) -> list[dg.AssetsDefinition]:
+    """One publication asset per dataset; ``datagouv_state`` is where the API channel records its pages."""
+    return [_asset(policy, catalogue, producer, datagouv_state) for policy in catalogue.values()]
 
 
 def _refusal(candidate: Path | None, verdicts: dict[str, bool], required: tuple[str, ...]) -> str | None:
@@ -82,23 +86,41 @@ def publish(policy: Policy, candidate: Path, store: OutputStore, producer: Produ
         same = store.unchanged(policy.dataset, content_digest(policy, candidate))
         if same is not None:
             return same
-    change = policy_change(policy, previous_package(store, policy.dataset, day))
+    folder_before = previous_folder(store, policy.dataset, day)
+    package = _package(folder_before)
+    before = Before(folder_before if package else None, package, policy_change(policy, package),
+                    applied_corrections(reports, day, policy.dataset))
     with store.prepare(policy.dataset) as folder:
         write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
-                      anonymisation_summary(reports, policy.dataset), change)
-        return store.commit(policy.dataset, folder, day, nominative=policy.nominative)
+                      anonymisation_summary(reports, policy.dataset), before)
+        commit = store.commit(policy.dataset, folder, day, nominative=policy.nominative)
+    store.write_changelog(policy.dataset)
+    return commit
 
 
-def previous_package(store: OutputStore, dataset: str, day: dt.date) -> dict | None:
-    """The ``datapackage.json`` of the newest version before ``day``, to say what this day's version changes.
+def previous_folder(store: OutputStore, dataset: str, day: dt.date) -> Path | None:
+    """The folder of the newest version before ``day``, to say what this day's version changes.
 
     Not ``latest/``: a second run on the same day replaces that day's version,
     which must still record the change from the day before.
     """
     store.recover(dataset)
     before = [v for v in store.versions(dataset) if v < day.isoformat()]
-    path = store.dataset_dir(dataset) / before[-1] / "datapackage.json" if before else None
+    return store.dataset_dir(dataset) / before[-1] if before else None
+
+
+def _package(folder: Path | None) -> dict | None:
+    path = folder / "datapackage.json" if folder is not None else None
     return json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else None
+
+
+def applied_corrections(reports: Path, day: dt.date, dataset: str) -> tuple[dict, ...]:
+    """The reviewed corrections applied to the dataset's sources this day (their record, counts and codes only)."""
+    path = reports / day.isoformat() / "corrections" / f"{dataset}.json"
+    if not path.is_file():
+        return ()
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return tuple({k: c[k] for k in ("id", "table", "column", "rows", "summary")} for c in record.get("applied") or [])
 
 
 def verify_online(policy: Policy, store: OutputStore, reports: Path, day: dt.date, job: str, run_id: str,
@@ -114,19 +136,25 @@ def verify_online(policy: Policy, store: OutputStore, reports: Path, day: dt.dat
     return check.republish
 
 
-def refresh_catalogue(store: Path, producer: Producer) -> tuple[Path, Path]:
-    """Rebuild the DCAT catalogue from what the store holds now (one writer at a time: a lock on the folder)."""
+def refresh_catalogue(store: Path, producer: Producer, datagouv_state: Path) -> tuple[Path, Path]:
+    """Rebuild the DCAT catalogue and the catalogue page from what the store holds now.
+
+    One writer at a time: a lock on the store's folder.
+    """
     owner = CatalogueOwner(producer.name, producer.siret, producer.contact, producer.public_base_url,
                            identifiers=producer.establishment_ids())
     handle = os.open(store, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        return write_catalogue(build_catalogue(store, owner), store)
+        written = write_catalogue(build_catalogue(store, owner), store)
+        write_page(store, owner, datagouv_pages(datagouv_state))
+        return written
     finally:
         os.close(handle)
 
 
-def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> dg.AssetsDefinition:
+def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer,
+           datagouv_state: Path) -> dg.AssetsDefinition:
     required = blocking_checks(policy, catalogue)
     # Related datasets (one's counts bound the other's withheld cells) publish
     # together: a blocking check failing on either holds both.
@@ -151,7 +179,7 @@ def _asset(policy: Policy, catalogue: dict[str, Policy], producer: Producer) -> 
             raise PublicationError(f"{policy.dataset}: not published, {reason}; the version online is unchanged "
                                    "(rule: publish only checked files)")
         commit = publish(policy, candidate, store, producer, reports, today, republish=republish)
-        refresh_catalogue(Path(store.root), producer)
+        refresh_catalogue(Path(store.root), producer, datagouv_state)
         package = json.loads((commit.path / "datapackage.json").read_text(encoding="utf-8"))
         rows = int(package["x_opendata"]["rows"])
         record_publication(reports, today, Publication(policy.dataset, True, rows, str(commit.path), commit.version,

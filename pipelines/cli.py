@@ -85,6 +85,7 @@ def _print_summary(institution: Institution, summary: RunSummary, report: Path |
     console.print(f"Steward report: {report if report is not None else 'not rebuilt'}")
     console.print(f"Output store: {institution.store_dir}")
     console.print(f"DCAT catalogue: {institution.store_dir / 'catalog.ttl'}")
+    console.print(f"Catalogue page (for reusers): {institution.store_dir / 'index.html'}")
     settings = institution.datagouv
     if settings is not None and settings.channel == "api":
         where = (f"dry run, requests written to {institution.datagouv_dir / 'requests.jsonl'}"

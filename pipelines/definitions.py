@@ -75,8 +75,8 @@ def build_definitions(institution: Institution,
         assets += extraction_assets(contract, partitions)
     identity = Establishment(institution.name, institution.siret, institution.identifiers)
     assets += anonymised_assets(catalogue, identity, year_columns(contracts))
-    assets += published_assets(catalogue, producer(institution))
-    assets += datagouv_assets(catalogue, institution.datagouv, institution.public_base_url)
+    assets += published_assets(catalogue, producer(institution), institution.datagouv_dir)
+    assets += datagouv_assets(catalogue, institution.datagouv, producer(institution), institution.datagouv_dir)
     checks = quality_checks(catalogue, CheckSettings(institution.first_year, institution.row_drift))
     resources = {f"{system}_db": source_resource(institution, system) for system in SYSTEMS}
     resources["staging"] = StagingArea(root=str(institution.staging_dir))

@@ -94,15 +94,19 @@ class DatagouvPublisher(dg.ConfigurableResource):
         known = entry.get("resources", {})
         ds_id = entry.get("dataset_id")
         if ds_id:
-            transport.send("PUT", f"/datasets/{ds_id}/", "update dataset", body=dataset)
+            updated = transport.send("PUT", f"/datasets/{ds_id}/", "update dataset", body=dataset)
             action = "updated"
+            if not self.dry_run and updated.get("page") and updated.get("page") != entry.get("page"):
+                self._save(name, {"page": updated["page"]})
         else:
             created = transport.send("POST", "/datasets/", "create dataset", body=dataset)
             ds_id, action = created.get("id"), "created"
             if not self.dry_run:
                 if not ds_id:
                     raise DatagouvError(f"dataset {name!r}: data.gouv.fr created it but returned no id")
-                self._save(name, {"dataset_id": ds_id, "slug": created.get("slug"), "resources": {}})
+                # udata's own address of the dataset's page, which the store's index.html links to
+                self._save(name, {"dataset_id": ds_id, "slug": created.get("slug"), "page": created.get("page"),
+                                  "resources": {}})
         path_id = ds_id or "{dataset_id}"
         done: dict[str, str] = {}
         failures: list[str] = []

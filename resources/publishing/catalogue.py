@@ -46,6 +46,10 @@ Choices, and why:
   the code and ``adms:schemaAgency`` the register, and the ROR, Wikidata and
   Paysage pages are ``owl:sameAs`` links: a reuser or a linked-data client
   joins our files to the national ones through them.
+- **What changed.** Each dataset and each version carries ``adms:versionNotes``,
+  one sentence on what it changed against the version before; the whole
+  history is ``CHANGELOG.md``, a distribution of its own (udata's harvester
+  reads no version notes, but lists that file beside the data).
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ from resources.common.errors import OpenDataError
 from resources.common.files import write_text_atomic
 from resources.common.identifiers import PAGES, page
 from resources.common.vocabulary import NATIONAL_SCHEMAS, NationalSchema
+from resources.publishing.changelog_text import note
 
 # Plain namespaces: rdflib's closed DCAT namespace predates DCAT 3's version terms.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -109,7 +114,7 @@ FREQUENCIES: dict[str, str] = {
     "semimonthly": "MONTHLY_2", "threeTimesAYear": "ANNUAL_3", "semiannual": "ANNUAL_2",
     "punctual": "AS_NEEDED", "irregular": "IRREG", "notPlanned": "NOT_PLANNED",
 }
-FORMATS = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON", "md": "TXT"}
+FORMATS = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON", "geojson": "GEOJSON", "md": "TXT"}
 LANGUAGES = {"fr": "FRA", "en": "ENG"}
 # A Frictionless hash without a prefix is MD5 (Data Package specification).
 CHECKSUMS = {"sha256": "checksumAlgorithm_sha256", "sha1": "checksumAlgorithm_sha1", "md5": "checksumAlgorithm_md5"}
@@ -245,6 +250,7 @@ def _dataset(graph: Graph, folder: Path, package: dict[str, Any], owner: Catalog
         (DCAT.version, Literal(package["version"])), (OWL.versionInfo, Literal(package["version"])),
         (DCT.accrualPeriodicity, _frequency(graph, name, extra.get("frequency") or "unknown")),
     ])
+    _version_notes(graph, node, package, lang)
     if coverage := extra.get("temporal_coverage"):
         period = BNode()
         _add(graph, period, [(RDF.type, DCT.PeriodOfTime),
@@ -290,7 +296,15 @@ def _version(graph: Graph, dataset: URIRef, name: str, day: str, package: dict[s
         *((DCAT.distribution, _distribution(graph, name, url, r, moment, lang, schema))
           for r in package.get("resources") or []),
     ])
+    _version_notes(graph, node, package, lang)
     return node
+
+
+def _version_notes(graph: Graph, node: URIRef, package: dict[str, Any], lang: str) -> None:
+    """What the version changed against the one before (``adms:versionNotes``; the whole history is CHANGELOG.md)."""
+    entries = (package.get("x_opendata") or {}).get("changelog") or []
+    if entries:
+        graph.add((node, ADMS.versionNotes, Literal(note(entries[-1]), lang=lang)))
 
 
 def _distribution(graph: Graph, dataset: str, folder_url: str, resource: dict[str, Any], modified: dt.datetime,

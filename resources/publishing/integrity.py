@@ -19,6 +19,7 @@ from pathlib import Path
 from resources.common.files import file_sha256
 
 SUMS = "SHA256SUMS"
+CHANGELOG = "CHANGELOG.md"  # in each version folder, and beside latest/ for the whole history
 METADATA = "datapackage.json"
 WHOLE = "(dossier)"  # an incident about a folder rather than one of its files
 

@@ -36,6 +36,7 @@ LICENCE = {"name": "etalab-2.0", "path": "https://www.etalab.gouv.fr/licence-ouv
 FIELD_TYPES = {"string": "string", "integer": "integer", "year": "integer", "number": "number", "date": "date",
                "boolean": "boolean"}
 MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "json": "application/json",
+         "geojson": "application/geo+json",
          "md": "text/markdown"}
 SYSTEM_NAMES = {"hr": "système d'information des ressources humaines",
                 "finance": "système d'information financier et comptable",
@@ -80,6 +81,7 @@ class VersionInfo:
     anonymisation: dict = field(default_factory=dict)  # counts from the anonymisation report
     academic: bool = False  # the years are academic years (September to August)
     change: dict | None = None  # how the policy differs from the previous version's (evolution.PolicyChange)
+    changelog: tuple[dict, ...] = ()  # every version's changelog entry, this one's last (publishing.changelog)
 
 
 def _field(column: Column) -> dict:
@@ -143,7 +145,7 @@ def file_entry(path: Path, digest: str, *, name: str, title: str, description: s
     entry = {"name": name, "path": path.name, "title": title, "description": description, "format": kind,
              "mediatype": MEDIA.get(kind, "application/octet-stream"), "bytes": path.stat().st_size,
              "hash": f"sha256:{digest}"}
-    if kind in ("csv", "json", "md"):
+    if kind in ("csv", "json", "geojson", "md"):
         entry["encoding"] = "utf-8"
     # Only the CSV is a table: Frictionless validates it against its schema, and every other file
     # (Parquet, DECP JSON, README) by its size and checksum alone (Data Package v2 "type", v1 "profile").
@@ -193,6 +195,7 @@ def datapackage(policy: Policy, producer: Producer, info: VersionInfo, resources
             "national_schema": policy.national_schema,
             "versions": versions,
             **({"policy_change": info.change} if info.change else {}),
+            "changelog": list(info.changelog),
         },
         "resources": resources,
     }

@@ -10,6 +10,7 @@ from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from anonymisation.utility import Utility, number, sentence
 from resources.common.vocabulary import WITHHELD
+from resources.publishing.changelog_text import readme_section
 from resources.publishing.metadata import Producer, VersionInfo, coverage
 
 # Why the builders leave rows out (the keys of the anonymisation report's ``left_out``).
@@ -96,23 +97,6 @@ def _totals(info: VersionInfo) -> str:
             "\n\n" + "\n".join(lines) + rest + "\n")
 
 
-def _change(info: VersionInfo) -> str:
-    """What changed in the policy since the previous version, when it did (empty otherwise)."""
-    change = info.change
-    if not change:
-        return ""
-    lines = [f"La politique de publication a changé depuis la version du {change['previous_version']}: "
-             f"empreinte `{change['previous_policy_hash']}` remplacée par `{change['policy_hash']}`."]
-    lines += [f"- Colonne ajoutée: `{name}`." for name in change["columns_added"]]
-    lines += [f"- Colonne retirée: `{name}`." for name in change["columns_removed"]]
-    lines += [f"- Colonne renommée: `{r['from']}` devient `{r['to']}`." for r in change["columns_renamed"]]
-    if change["columns_added"] or change["columns_removed"] or change["columns_renamed"]:
-        lines.append("Les versions précédentes restent disponibles telles quelles, dans leur forme d'alors. Une "
-                     "cellule couverte par le secret statistique dans la version précédente ne peut pas être "
-                     "recalculée à partir des deux versions réunies.")
-    return "\n## Changements depuis la version précédente\n\n" + "\n".join(lines) + "\n"
-
-
 # How the producer line names each identifier, in this order.
 IDENTIFIER_NAMES = {"siren": "SIREN", "paysage": "Paysage", "ror": "ROR", "wikidata": "Wikidata", "eter": "ETER"}
 
@@ -178,4 +162,4 @@ Base légale: {policy.legal_basis}
 ## Ce qui a été retiré, et pourquoi
 
 {_anonymisation(policy, info)}
-{_totals(info)}{_change(info)}"""
+{_totals(info)}{readme_section(list(info.changelog)) if info.changelog else ""}"""

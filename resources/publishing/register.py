@@ -58,7 +58,7 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # How the register names each domain of the catalogue.
 DOMAINS = {"hr": "personnels", "finance": "finances", "students": "étudiants et formations",
            "reference": "référentiel", register.CATALOGUE: "catalogue"}
-FORMATS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
+FORMATS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "geojson": "GeoJSON"}
 # The catalogue is not a policy's dataset: what the register says of it.
 CATALOGUE_FORMATS = "Turtle, JSON-LD"
 CATALOGUE_BASIS = ("Catalogue DCAT-AP des jeux de données publiés (CRPA L312-1-1 et L322-6), moissonné par "

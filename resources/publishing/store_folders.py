@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resources.common.errors import OpenDataError
-from resources.common.files import file_sha256
+from resources.common.files import file_sha256, write_text_atomic
 from resources.publishing.crashpoints import write_point
-from resources.publishing.integrity import METADATA, SUMS, WHOLE, Incident, mismatches, read_sums, verified_file, verify
+from resources.publishing.integrity import CHANGELOG, METADATA, SUMS, WHOLE, Incident, mismatches, read_sums, verified_file, verify
 
 __all__ = ["LATEST", "METADATA", "SUMS", "Check", "Commit", "PublicationError", "StoreFolders", "read_sums", "verify"]
 
@@ -226,6 +226,18 @@ class StoreFolders:
             self._replace(folder, LATEST, target)
             self._prune(dataset, 1 if nominative else self.retention)
         return Commit(dataset, day.isoformat(), target, changed=True)
+
+    def write_changelog(self, dataset: str) -> Path | None:
+        """Put a copy of ``latest/CHANGELOG.md`` beside ``latest/``: the whole history at one stable address.
+
+        Written atomically from the verified copy online, never edited in place.
+        """
+        source = self.latest_dir(dataset) / CHANGELOG
+        if not source.is_file():
+            return None
+        with self._locked(dataset):
+            return write_text_atomic(self.dataset_dir(dataset) / CHANGELOG, source.read_text(encoding="utf-8"),
+                                     mode=0o644)
 
     def _replace(self, folder: Path, name: str, source: Path) -> None:
         """Make ``folder/name`` a verified copy of ``source``: a complete copy beside it, then one swap."""

@@ -130,7 +130,7 @@ def test_the_change_is_recorded_in_the_readme_and_the_data_package(next_night) -
     staff = _package(store, STAFF, TODAY)["x_opendata"]["policy_change"]
     assert "tranche_age" in staff["columns_removed"] and {"from": "corps", "to": "code_corps"} in staff["columns_renamed"]
     readme = (store / STUDENTS / TODAY.isoformat() / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Changements depuis la version précédente", 1)[1]
+    section = readme.split("## Changements", 1)[1]
     assert "`serie_bac`" in section and new_hash in section and "`code_diplome` devient `diplome`" in section
     assert "policy_change" not in _package(store, STUDENTS, YESTERDAY)["x_opendata"]
     assert verify(store / STUDENTS / TODAY.isoformat()) == [] and verify(store / STUDENTS / "latest") == []
