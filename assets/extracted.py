@@ -15,7 +15,7 @@ from assets.candidate_checks import outcome_result
 from assets.keys import asset_key, extracted_key
 from assets.partitions import YearPartitions
 from quality.index_page import index_path
-from quality.ledger import SourceNotice, record_outcome, record_source_notice
+from quality.ledger import SourceNotice, day_folder, record_outcome, record_source_notice
 from quality.source_suites import source_rules
 from quality.suite import Outcome
 from quality.suite_runs import check_source, has_source_suite
@@ -133,7 +133,7 @@ def _source_check(context: dg.AssetExecutionContext, table: TableContract, parti
     if not outcome.passed:
         context.log.warning(f"{table.system}.{table.name}: {len(outcome.failed)} source expectation(s) failed "
                             f"(see the steward report)")
-    return outcome_result(SOURCE_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
+    return outcome_result(SOURCE_CHECK, outcome, index_path(reports, today), day_folder(reports, today))
 
 
 def extraction_metadata(result: ExtractionResult, table: TableContract, rows: int) -> dict[str, dg.MetadataValue]:
