@@ -18,6 +18,7 @@ from pathlib import Path
 
 from anonymisation.policy import Policy
 from anonymisation.utility import Utility, percent
+from quality.corrections_section import corrections_section
 from quality.engine import docs_index, locked
 from quality.incidents import incidents
 from quality.ledger import Publication, SourceNotice, day_folder, history, outcomes, publications, source_notices
@@ -52,7 +53,8 @@ def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Pa
     found, published, past = outcomes(reports, day), publications(reports, day), history(reports)
     sections = [_summary(catalogue, found, published), _store_incidents(incidents(reports, day)),
                 _datasets(folder, catalogue, found, published, past),
-                _sources(folder, found, catalogue), _source_notices(source_notices(reports, day))]
+                _sources(folder, found, catalogue), _source_notices(source_notices(reports, day)),
+                corrections_section(reports, day)]
     gx_home = docs_index(folder)
     gx_link = (f'<p>Rapports Great Expectations détaillés: <a href="{e(os.path.relpath(gx_home, folder))}">Data Docs du jour</a>.</p>'
                if gx_home.is_file() else "")
