@@ -26,7 +26,7 @@ from anonymisation.sdc import audit
 from assets.audit import audit_inputs
 from assets.keys import anonymised_key
 from quality.index_page import index_path
-from quality.ledger import Publication, record_outcome, record_publication
+from quality.ledger import Publication, day_folder, record_outcome, record_publication
 from quality.open_suites import Expectations
 from quality.suite import Finding, Outcome
 from quality.suite_runs import check_open, published_shape, staged_years
@@ -107,7 +107,7 @@ def open_data_check(policy: Policy, catalogue: dict[str, Policy], settings: Chec
             candidates.record_verdict(candidate, OPEN_CHECK, outcome.passed)
         if not outcome.passed:
             hold([policy], OPEN_CHECK, context.resources.store, reports, today, context.run.run_id)
-        return outcome_result(OPEN_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
+        return outcome_result(OPEN_CHECK, outcome, index_path(reports, today), day_folder(reports, today))
 
     return _check
 
@@ -173,7 +173,7 @@ def secrecy_check(policy: Policy, catalogue: dict[str, Policy]) -> dg.AssetCheck
             candidates.record_verdict(candidate, SECRECY_CHECK, outcome.passed)
         if not outcome.passed:
             hold(group, SECRECY_CHECK, context.resources.store, reports, today, context.run.run_id)
-        return outcome_result(SECRECY_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
+        return outcome_result(SECRECY_CHECK, outcome, index_path(reports, today), day_folder(reports, today))
 
     return _check
 

@@ -14,28 +14,32 @@ import dagster as dg
 from assets.candidate_checks import outcome_result
 from assets.keys import asset_key, extracted_key
 from assets.partitions import YearPartitions
+from quality.corrections_ledger import record_corrections
 from quality.index_page import index_path
-from quality.ledger import SourceNotice, record_outcome, record_source_notice
+from quality.ledger import SourceNotice, day_folder, record_outcome, record_source_notice
 from quality.source_suites import source_rules
 from quality.suite import Outcome
 from quality.suite_runs import check_source, has_source_suite
 from resources.common.errors import OpenDataError, SourceUnavailableError
 from resources.common.vocabulary import EXTRACTED
 from resources.extraction import ExtractionResult, extract_table
+from resources.sourcing.correcting import CorrectionSettings, table_corrections
 from resources.sourcing.contracts import SystemContract, TableContract
 
 PERSONAL_TAG = "personal data"
 SOURCE_CHECK = "mise_en_qualite"
 
 
-def extraction_assets(contract: SystemContract, partitions: YearPartitions) -> list[dg.AssetsDefinition]:
+def extraction_assets(contract: SystemContract, partitions: YearPartitions,
+                      corrections: CorrectionSettings | None = None) -> list[dg.AssetsDefinition]:
     """Build the extraction asset of every table of a system's contract that has a column to extract.
 
     A table none of whose columns any stage uses (individual pay, sick leave,
     disability, staff comments...) is never read at all: data minimisation,
-    GDPR art. 5(1)(c).
+    GDPR art. 5(1)(c). ``corrections``: the institution's reviewed corrections
+    from reusers, applied to the staged rows (``docs/corrections.md``).
     """
-    return [_extraction_asset(t, partitions) for t in contract.tables.values() if t.extracted_columns]
+    return [_extraction_asset(t, partitions, corrections) for t in contract.tables.values() if t.extracted_columns]
 
 
 def _description(table: TableContract) -> str:
@@ -54,7 +58,8 @@ def _references(table: TableContract) -> list[dg.AssetKey]:
             if t != f"{table.system}.{table.name}"]
 
 
-def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.AssetsDefinition:
+def _extraction_asset(table: TableContract, partitions: YearPartitions,
+                      corrections: CorrectionSettings | None) -> dg.AssetsDefinition:
     partitions_def = partitions.for_kind(table.partition.kind if table.partition else None)
     resource_key = f"{table.system}_db"
     key = asset_key(table.system, EXTRACTED, table.name)
@@ -79,7 +84,8 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.As
         bounds = _bounds(partitions_def)
         db = getattr(context.resources, resource_key)
         try:
-            result = extract_table(db, context.resources.staging, table, years, context.run.run_id, bounds)
+            fixes = table_corrections(corrections.folder, table) if corrections is not None else None
+            result = extract_table(db, context.resources.staging, table, years, context.run.run_id, bounds, fixes)
         except SourceUnavailableError:
             raise  # a database down for the night: the job's retry policy tries again later
         except OpenDataError as exc:
@@ -97,6 +103,8 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions) -> dg.As
         record_source_notice(reports, dt.date.today(), SourceNotice(
             f"{table.system}.{table.name}", result.drift, result.outside_range, list(result.range or ()), context.run.run_id))
         context.log.info(f"{table.system}.{table.name}: {result.rows} rows in {result.seconds:.1f} s")
+        if corrections is not None and result.corrections is not None:  # for the changelog and the steward page
+            record_corrections(reports, dt.date.today(), result.corrections, corrections.feeds.get(result.corrections.table, ()))
         # The steward page shows the notices once the run is over (pipelines.steward).
         check_results = [_source_check(context, table, partitions_def is not None)] if checks else []
         if partitions_def is None:
@@ -133,7 +141,7 @@ def _source_check(context: dg.AssetExecutionContext, table: TableContract, parti
     if not outcome.passed:
         context.log.warning(f"{table.system}.{table.name}: {len(outcome.failed)} source expectation(s) failed "
                             f"(see the steward report)")
-    return outcome_result(SOURCE_CHECK, outcome, index_path(reports, today), reports / today.isoformat())
+    return outcome_result(SOURCE_CHECK, outcome, index_path(reports, today), day_folder(reports, today))
 
 
 def extraction_metadata(result: ExtractionResult, table: TableContract, rows: int) -> dict[str, dg.MetadataValue]:
@@ -157,4 +165,13 @@ def extraction_metadata(result: ExtractionResult, table: TableContract, rows: in
         "schema_drift": dg.MetadataValue.json(result.drift),
         "rows_outside_partitions": dg.MetadataValue.int(result.outside_range or 0),
         "columns_left_in_source": dg.MetadataValue.int(len(table.columns) - len(table.extracted_columns)),
+        **_correction_counts(result),
     }
+
+
+def _correction_counts(result: ExtractionResult) -> dict[str, dg.MetadataValue]:
+    """How many reviewed corrections were applied and found stale (ids on the steward page, no values)."""
+    if result.corrections is None or not (result.corrections.applied or result.corrections.stale):
+        return {}
+    return {"corrections_applied": dg.MetadataValue.int(len(result.corrections.applied)),
+            "corrections_stale": dg.MetadataValue.int(len(result.corrections.stale))}

@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.correction_cli import correction as correction_group
 from pipelines.policy_cli import policy as policy_group
 from resources.common.errors import OpenDataError
 
@@ -159,6 +160,7 @@ def generate(scale: str, url: str, system: str, seed: int, as_of: str | None, re
 
 
 main.add_command(policy_group)
+main.add_command(correction_group)
 
 
 if __name__ == "__main__":

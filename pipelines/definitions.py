@@ -16,7 +16,7 @@ import os
 import dagster as dg
 
 from anonymisation.datasets import Establishment
-from anonymisation.policy import POLICY_DIR
+from anonymisation.policy import POLICY_DIR, Policy
 from assets.anonymised import anonymised_assets
 from assets.candidate_checks import CheckSettings, quality_checks
 from assets.datagouv import datagouv_assets
@@ -35,6 +35,7 @@ from resources.common.institution import SYSTEMS, Institution, load_institution
 from resources.datagouv import DatagouvPublisher
 from resources.publishing.metadata import Producer
 from resources.sources import SourceDatabase
+from resources.sourcing.correcting import CorrectionSettings
 from resources.sourcing.contracts import year_columns
 from resources.staging import StagingArea
 from resources.store import OutputStore
@@ -63,6 +64,12 @@ def producer(institution: Institution) -> Producer:
                     institution.spatial_granularity, institution.identifiers)
 
 
+def dataset_feeds(catalogue: dict[str, Policy]) -> dict[str, tuple[str, ...]]:
+    """The published datasets each source table feeds (``system.table`` -> datasets), from the policies' inputs."""
+    tables = {i for p in catalogue.values() for i in p.inputs}
+    return {t: tuple(sorted(p.dataset for p in catalogue.values() if t in p.inputs)) for t in sorted(tables)}
+
+
 def build_definitions(institution: Institution,
                       extraction_retry: dg.RetryPolicy = EXTRACTION_RETRY_POLICY) -> dg.Definitions:
     """Assets, checks, resources, jobs, schedules and sensors of one institution."""
@@ -71,8 +78,9 @@ def build_definitions(institution: Institution,
     registry = load_registry(institution.contracts_dir, policies)  # contracts, classes, policies and suites cross-checked
     catalogue, contracts = registry.catalogue, registry.contracts
     assets: list[dg.AssetsDefinition] = []
+    corrections = CorrectionSettings(institution.corrections_dir, dataset_feeds(catalogue))
     for contract in contracts:
-        assets += extraction_assets(contract, partitions)
+        assets += extraction_assets(contract, partitions, corrections)
     identity = Establishment(institution.name, institution.siret, institution.identifiers)
     assets += anonymised_assets(catalogue, identity, year_columns(contracts))
     assets += published_assets(catalogue, producer(institution), institution.datagouv_dir)

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from quality.engine import locked
+from quality.ledger import day_folder
 from resources.common.files import write_text_atomic
 from resources.publishing.integrity import Incident
 
@@ -21,7 +22,7 @@ def record_incidents(reports: Path, day: dt.date, dataset: str, found: list[Inci
     """Add a run's incidents of one dataset to the day's list."""
     if not found:
         return None
-    folder = reports / day.isoformat() / "incidents"
+    folder = day_folder(reports, day) / "incidents"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{dataset}.json"
     with locked(folder):
@@ -32,7 +33,7 @@ def record_incidents(reports: Path, day: dt.date, dataset: str, found: list[Inci
 
 def incidents(reports: Path, day: dt.date) -> list[Incident]:
     """Every incident of the day, dataset by dataset."""
-    folder = reports / day.isoformat() / "incidents"
+    folder = day_folder(reports, day) / "incidents"
     found: list[Incident] = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         found += [Incident(**raw) for raw in json.loads(path.read_text(encoding="utf-8"))]

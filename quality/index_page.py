@@ -18,9 +18,10 @@ from pathlib import Path
 
 from anonymisation.policy import Policy
 from anonymisation.utility import Utility, percent
+from quality.corrections_section import corrections_section
 from quality.engine import docs_index, locked
 from quality.incidents import incidents
-from quality.ledger import Publication, SourceNotice, history, outcomes, publications, source_notices
+from quality.ledger import Publication, SourceNotice, day_folder, history, outcomes, publications, source_notices
 from quality.suite import Outcome
 from resources.common.files import write_text_atomic
 from resources.publishing.integrity import Incident
@@ -43,24 +44,25 @@ def e(text: object) -> str:
 
 def index_path(reports: Path, day: dt.date) -> Path:
     """Where the day's page is (built at the end of the run)."""
-    return reports / day.isoformat() / "index.html"
+    return day_folder(reports, day) / "index.html"
 
 
 def build_index(reports: Path, day: dt.date, catalogue: dict[str, Policy]) -> Path:
     """Write the day's index page (and the top-level pointer to it); returns its path."""
-    day_folder = reports / day.isoformat()
+    folder = day_folder(reports, day)
     found, published, past = outcomes(reports, day), publications(reports, day), history(reports)
     sections = [_summary(catalogue, found, published), _store_incidents(incidents(reports, day)),
-                _datasets(day_folder, catalogue, found, published, past),
-                _sources(day_folder, found, catalogue), _source_notices(source_notices(reports, day))]
-    gx_home = docs_index(day_folder)
-    gx_link = (f'<p>Rapports Great Expectations détaillés: <a href="{e(os.path.relpath(gx_home, day_folder))}">Data Docs du jour</a>.</p>'
+                _datasets(folder, catalogue, found, published, past),
+                _sources(folder, found, catalogue), _source_notices(source_notices(reports, day)),
+                corrections_section(reports, day)]
+    gx_home = docs_index(folder)
+    gx_link = (f'<p>Rapports Great Expectations détaillés: <a href="{e(os.path.relpath(gx_home, folder))}">Data Docs du jour</a>.</p>'
                if gx_home.is_file() else "")
     page = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Qualité des données ouvertes — {day}</title>"
             f"<meta name='robots' content='noindex'><style>{STYLE}</style></head><body>"
             f"<h1>Qualité et publication des données ouvertes — {day:%d/%m/%Y}</h1>{gx_link}{''.join(sections)}</body></html>")
     path = index_path(reports, day)
-    with locked(day_folder):
+    with locked(folder):
         write_text_atomic(path, page)
     write_text_atomic(reports / "index.html",
             f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><meta http-equiv='refresh' content='0; url={day.isoformat()}/index.html'>"

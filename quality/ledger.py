@@ -27,6 +27,11 @@ from resources.common.files import write_text_atomic
 HISTORY = "history.jsonl"
 
 
+def day_folder(reports: Path, day: dt.date) -> Path:
+    """``<reports>/<YYYY-MM-DD>``: the one place a day's report folder is named; every report of the day is under it."""
+    return reports / day.isoformat()
+
+
 @dataclass
 class Publication:
     """The publication decision of one dataset in one run."""
@@ -62,7 +67,7 @@ def _append_history(reports: Path, line: dict) -> None:
 
 def record_outcome(reports: Path, day: dt.date, outcome: Outcome, run_id: str) -> Path:
     """Keep a suite's outcome for the day's report and its history."""
-    path = reports / day.isoformat() / "quality" / f"{outcome.suite}.json"
+    path = day_folder(reports, day) / "quality" / f"{outcome.suite}.json"
     write_text_atomic(path, outcome.to_json())
     _append_history(reports, {
         "day": day.isoformat(), "at": dt.datetime.now().isoformat(timespec="seconds"), "run_id": run_id,
@@ -74,7 +79,7 @@ def record_outcome(reports: Path, day: dt.date, outcome: Outcome, run_id: str) -
 
 def record_publication(reports: Path, day: dt.date, publication: Publication) -> Path:
     """Keep a dataset's publication decision for the day's report and its history."""
-    path = reports / day.isoformat() / "publication" / f"{publication.dataset}.json"
+    path = day_folder(reports, day) / "publication" / f"{publication.dataset}.json"
     write_text_atomic(path, json.dumps(asdict(publication), ensure_ascii=False, indent=1))
     _append_history(reports, {
         "day": day.isoformat(), "at": dt.datetime.now().isoformat(timespec="seconds"), "run_id": publication.run_id,
@@ -85,14 +90,14 @@ def record_publication(reports: Path, day: dt.date, publication: Publication) ->
 
 def record_source_notice(reports: Path, day: dt.date, notice: SourceNotice) -> Path:
     """Keep the latest notice of a source table for the day's report (a re-run replaces it)."""
-    path = reports / day.isoformat() / "sources" / f"{notice.target}.json"
+    path = day_folder(reports, day) / "sources" / f"{notice.target}.json"
     write_text_atomic(path, json.dumps(asdict(notice), ensure_ascii=False, indent=1))
     return path
 
 
 def source_notices(reports: Path, day: dt.date) -> dict[str, SourceNotice]:
     """The day's source notices worth reading (new columns, rows outside the partitions), by table."""
-    folder = reports / day.isoformat() / "sources"
+    folder = day_folder(reports, day) / "sources"
     found = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         notice = SourceNotice(**json.loads(path.read_text(encoding="utf-8")))
@@ -103,7 +108,7 @@ def source_notices(reports: Path, day: dt.date) -> dict[str, SourceNotice]:
 
 def outcomes(reports: Path, day: dt.date) -> dict[str, Outcome]:
     """The day's suite outcomes, by suite name."""
-    folder = reports / day.isoformat() / "quality"
+    folder = day_folder(reports, day) / "quality"
     found = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         outcome = Outcome.from_json(path.read_text(encoding="utf-8"))
@@ -112,7 +117,7 @@ def outcomes(reports: Path, day: dt.date) -> dict[str, Outcome]:
 
 
 def publications(reports: Path, day: dt.date) -> dict[str, Publication]:
-    folder = reports / day.isoformat() / "publication"
+    folder = day_folder(reports, day) / "publication"
     found = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         publication = Publication(**json.loads(path.read_text(encoding="utf-8")))

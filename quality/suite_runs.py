@@ -24,7 +24,7 @@ from anonymisation.evolution import policy_change
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import Policy
 from quality.engine import QualityError, publish_docs, validate
-from quality.ledger import record_outcome
+from quality.ledger import day_folder, record_outcome
 from quality.open_suites import Expectations, open_suite, year_column
 from quality.source_suites import source_rules, source_suite
 from quality.suite import Finding, Outcome, Suite
@@ -68,7 +68,7 @@ def check_source(table: TableContract, staging: StagingFolders, partitions: list
     """Validate the staged partitions of this run against the table's source suite."""
     suite = source_suite_for(table, staging)
     columns = suite.columns()
-    day_folder = reports / day.isoformat()
+    folder = day_folder(reports, day)
     total: Outcome | None = None
     for partition in partitions or [None]:
         path = staging.latest(table.system, table.name, partition)
@@ -78,7 +78,7 @@ def check_source(table: TableContract, staging: StagingFolders, partitions: list
         with reading(suite.target, f"the staged partition {batch}", suite.name):
             frame = for_validation(pq.read_table(path, columns=columns))
         outcome, result = validate(frame, suite, batch)
-        outcome.docs = [publish_docs(day_folder, suite, result, run_id[:8], batch)]
+        outcome.docs = [publish_docs(folder, suite, result, run_id[:8], batch)]
         if total is None:
             total = outcome
         else:
@@ -157,6 +157,6 @@ def check_open(policy: Policy, candidate: Path, expect: Expectations, run_id: st
         frame = pd.read_parquet(candidate)
     outcome, result = validate(frame, suite, policy.dataset)
     outcome.findings += list(extra)
-    outcome.docs = [publish_docs(reports / day.isoformat(), suite, result, run_id[:8], policy.dataset)]
+    outcome.docs = [publish_docs(day_folder(reports, day), suite, result, run_id[:8], policy.dataset)]
     record_outcome(reports, day, outcome, run_id)
     return outcome

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from resources.common.errors import InvalidTextError, SourceUnavailableError
 from resources.sources import SourceDatabase
 from resources.sourcing.contracts import TableContract
+from resources.sourcing.correcting import CorrectionOutcome, TableCorrections
 from resources.sourcing.staging_folders import StagingFolders
 from resources.sourcing.streaming import outside_range_filter, prefetch, year_window
 
@@ -31,6 +32,7 @@ class ExtractionResult:
     outside_range: int | None = None  # rows no partition of the range covers (None: not counted)
     range: tuple[int, int] | None = None
     seconds: float = 0.0
+    corrections: CorrectionOutcome | None = None  # the reviewed corrections of the table: applied or stale
 
     @property
     def rows(self) -> int:
@@ -45,6 +47,9 @@ class ExtractionResult:
         if self.outside_range and self.range:
             lines.append(f"{self.system}.{self.table}: {self.outside_range:,} row(s) outside the partitions "
                          f"{self.range[0]}-{self.range[1]} (or with no partition value): counted, not extracted")
+        if self.corrections is not None and self.corrections.stale:
+            lines.append(f"{self.system}.{self.table}: {len(self.corrections.stale)} stale correction(s), not applied "
+                         "(see the steward page)")
         return lines
 
 
@@ -55,6 +60,7 @@ def extract_table(
     years: list[int] | None,
     run_id: str,
     bounds: tuple[int, int] | None = None,
+    corrections: TableCorrections | None = None,
 ) -> ExtractionResult:
     """Stream the contract's extracted columns of ``table`` into staging, one partition per year.
 
@@ -64,7 +70,9 @@ def extract_table(
     read). ``bounds`` is the first and last year of the whole partition
     range: the rows of a partitioned table that fall outside it (a year
     2090, a missing year) are counted and reported, since no partition
-    would ever stage them.
+    would ever stage them. ``corrections`` (the table's reviewed corrections
+    from reusers) are applied to each batch before it is staged, so every
+    later stage reads the corrected value; what they did is in the result.
     """
     started = time.perf_counter()
     actual, drift = db.resolve_columns(table)
@@ -76,7 +84,7 @@ def extract_table(
         with staging.write_run(db.system, table.name, partition, run_id, schema) as writer:
             try:
                 for batch in prefetch(db.stream(table, actual, window)):
-                    writer.write(batch)
+                    writer.write(corrections.apply(batch) if corrections is not None else batch)
             except InvalidTextError as exc:
                 # The batches before the bad one are written: its row counts from the partition's start.
                 raise exc.located(writer.rows, partition) from None
@@ -85,6 +93,8 @@ def extract_table(
     if table.partition is not None and bounds is not None:
         result.range = bounds
         result.outside_range = count_outside(db, table, actual, bounds)
+    if corrections is not None:
+        result.corrections = corrections.outcome()
     for line in result.notices():
         log.warning(line)
     result.seconds = time.perf_counter() - started

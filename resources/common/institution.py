@@ -107,6 +107,7 @@ class Institution:
     spatial_granularity: str = "poi"  # udata granularity of the rows: an establishment is a point of interest
     store_retention: int | None = None  # dated versions kept per dataset; None keeps all (nominative: latest only)
     policies_dir: Path | None = None  # the institution's reviewed policies; None: the product's (anonymisation/policies)
+    corrections_path: Path | None = None  # reusers' corrections (docs/corrections.md); None: <work_dir>/corrections
     # uai, siret, siren and, when the file gives them, paysage, ror, wikidata, eter (see ``identifiers``).
     identifiers: dict[str, str] = field(default_factory=dict)
 
@@ -124,6 +125,11 @@ class Institution:
     def datagouv_dir(self) -> Path:
         """data.gouv.fr state (dataset and resource ids) and dry-run requests, beside the store."""
         return self.work_dir / "datagouv"
+
+    @property
+    def corrections_dir(self) -> Path:
+        """Reusers' corrections, one YAML file each, reviewed before the night applies them."""
+        return self.corrections_path or self.work_dir / "corrections"
 
     @property
     def reports_dir(self) -> Path:
@@ -198,6 +204,8 @@ def _parse(raw: dict, path: Path) -> Institution:
         spatial_granularity=str((raw.get("spatial") or {}).get("granularity") or "poi"),
         store_retention=_retention(raw, path),
         policies_dir=(config_dir() / str(raw["policies"])).resolve() if raw.get("policies") else None,
+        # {home} expands; a relative folder is beside the configuration, kept under version control like it.
+        corrections_path=(config_dir() / _expand(str(raw["corrections"]), home)).resolve() if raw.get("corrections") else None,
         identifiers=_identifiers(raw.get("identifiers"), path, uai=uai, siret=siret),
     )
     _check_layout(institution, path)
