@@ -28,6 +28,7 @@ from anonymisation.evolution import policy_change
 from anonymisation.policy import Policy
 from assets.candidate_checks import blocking_checks, related
 from assets.keys import anonymised_key, open_key
+from quality.corrections_ledger import corrections_folder, read_record
 from quality.incidents import record_incidents
 from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
@@ -86,9 +87,12 @@ def publish(policy: Policy, candidate: Path, store: OutputStore, producer: Produ
         same = store.unchanged(policy.dataset, content_digest(policy, candidate))
         if same is not None:
             return same
-    folder_before = previous_folder(store, policy.dataset, day)
-    package = _package(folder_before)
-    before = Before(folder_before if package else None, package, policy_change(policy, package),
+    package = _package(previous_folder(store, policy.dataset, day))
+    # The rows are compared with the version a reuser could download last: the one this run replaces if the
+    # day already has one, else the day before's; the policy change is always the day before's.
+    replaced = store.dataset_dir(policy.dataset) / day.isoformat()
+    compared = replaced if _package(replaced) else previous_folder(store, policy.dataset, day)
+    before = Before(compared if _package(compared) else None, _package(compared), policy_change(policy, package),
                     applied_corrections(reports, day, policy.dataset))
     with store.prepare(policy.dataset) as folder:
         write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
@@ -116,10 +120,9 @@ def _package(folder: Path | None) -> dict | None:
 
 def applied_corrections(reports: Path, day: dt.date, dataset: str) -> tuple[dict, ...]:
     """The reviewed corrections applied to the dataset's sources this day (their record, counts and codes only)."""
-    path = reports / day.isoformat() / "corrections" / f"{dataset}.json"
-    if not path.is_file():
+    record = read_record(corrections_folder(reports, day) / f"{dataset}.json")
+    if record is None:
         return ()
-    record = json.loads(path.read_text(encoding="utf-8"))
     return tuple({k: c[k] for k in ("id", "table", "column", "rows", "summary")} for c in record.get("applied") or [])
 
 

@@ -69,6 +69,7 @@ def render_page(store: Path, owner: CatalogueOwner, pages: Mapping[str, str]) ->
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(title)}</title>
+<link rel="icon" href="data:,">
 <style>{STYLE}</style>
 </head>
 <body>

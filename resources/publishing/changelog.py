@@ -60,6 +60,7 @@ def compare(policy: Policy, new: pd.DataFrame, old: pd.DataFrame, day: str, prev
         and not old.duplicated(keys).any()
     found = _by_keys(new[common], old[common], keys, year) if keyed else _whole_rows(new[common], old[common], year)
     entry = {"version": day, "previous_version": previous_day, "rows": len(new),
+             **({"same_day": True} if previous_day == day else {}),
              **{kind: sum(found[kind].values()) for kind in KINDS},
              "by_year": _by_year(found),
              "columns_added": columns_added, "columns_removed": columns_removed}
@@ -69,8 +70,13 @@ def compare(policy: Policy, new: pd.DataFrame, old: pd.DataFrame, day: str, prev
 
 
 def history(entry: dict, previous: list[dict]) -> list[dict]:
-    """This version's entry after the earlier ones (a re-run of the same day replaces that day's entry)."""
-    earlier = [e for e in previous if e.get("version", "") < entry["version"]]
+    """This version's entry after the earlier ones.
+
+    ``previous`` is the changelog of the version compared with: the day
+    before's, or, for a second publication the same day, the one it replaces,
+    whose entries all stay (the file at that address changed twice that day).
+    """
+    earlier = [e for e in previous if e.get("version", "") < entry["version"] or entry.get("same_day")]
     kept = [*earlier, entry]
     cut = len(kept) - KEPT_WITH_KEYS
     return [{k: v for k, v in e.items() if k != "keys"} if i < cut else e for i, e in enumerate(kept)]

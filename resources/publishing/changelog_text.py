@@ -29,6 +29,8 @@ def note(entry: dict) -> str:
     if entry.get("corrections"):
         extra.append(f"{len(entry['corrections'])} correction(s) de réutilisateurs appliquée(s)")
     more = f"; {'; '.join(extra)}" if extra else ""
+    if entry.get("same_day"):
+        return f"Par rapport à la version publiée plus tôt le même jour: {counts}{more}."
     return f"Par rapport à la version du {entry['previous_version']}: {counts}{more}."
 
 
@@ -58,7 +60,8 @@ def _entry(entry: dict, *, level: str) -> str:
     day, previous = entry["version"], entry.get("previous_version")
     if previous is None:
         return f"{level} Version du {day}\n\n{note(entry)}"
-    lines = [f"{level} Version du {day}", "", note(entry)]
+    heading = f"{level} Version du {day}" + (" (republiée le même jour)" if entry.get("same_day") else "")
+    lines = [heading, "", note(entry)]
     by_year = entry.get("by_year") or {}
     if set(by_year) - {NO_YEAR}:
         lines += ["", "| année | ajoutées | retirées | modifiées |", "|---|---|---|---|"]

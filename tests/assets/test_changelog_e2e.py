@@ -3,7 +3,8 @@
 Night 1 is the demo's first publication, dated yesterday (republished from its
 checked candidates). Between the nights, the finance system renames one
 account and the HR system moves one structure's site. Night 2 is `opendata
-demo` again, today. The expected counts are recomputed from the published
+demo` again, today, with a reuser's correction of another account's label
+reviewed in between. The expected counts are recomputed from the published
 files themselves, not from the code under test.
 """
 
@@ -32,6 +33,7 @@ TODAY = dt.date.today()
 YESTERDAY = TODAY - dt.timedelta(days=1)
 BUDGET, SITES, STUDENTS, DIRECTORY = "execution_budgetaire", "structures", "effectifs_etudiants", "annuaire"
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+CORRECTION = "libelle-compte-signale"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def two_nights(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str
         publish(policy, candidates.latest(policy.dataset), store, producer(load_institution("demo")),
                 Path(candidates.reports), YESTERDAY)
     budget = pd.read_csv(store_root / BUDGET / "latest" / f"{BUDGET}.csv", dtype=str)
-    account = budget["compte"].value_counts().index[0]  # the account on most rows
+    account, corrected = budget["compte"].value_counts().index[:2]  # the two accounts on most rows
     sites = pd.read_csv(store_root / SITES / "latest" / f"{SITES}.csv", dtype=str).dropna(subset=["latitude"])
     site = sites["code_structure"].iloc[0]
     sources = home / "demo" / "sources"
@@ -56,8 +58,16 @@ def two_nights(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str
                         (account,))
     with sqlite3.connect(sources / "hr.sqlite") as hr:
         hr.execute("UPDATE structures SET latitude = latitude + 0.01 WHERE code_structure = ?", (site,))
+    with sqlite3.connect(sources / "finance.sqlite") as finance:
+        [label] = finance.execute("SELECT libelle FROM comptes WHERE compte = ?", (corrected,)).fetchone()
+    for command in (["correction", "add", "--id", CORRECTION, "--table", "finance.comptes", "--column", "libelle",
+                     "--key", f"compte={corrected}", "--expected", label, "--proposed", "Libellé signalé par un lecteur",
+                     "--source", "https://www.data.gouv.fr/fr/datasets/execution-budgetaire/#/discussions/42"],
+                    ["correction", "review", CORRECTION, "--reviewer", "Intendante des données (test)"]):
+        done = run_opendata(command, home)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     second = run_opendata(["demo", "--years", "2"], home, COLUMNS="400")
-    return store_root, account, site, second
+    return store_root, (account, corrected), site, second
 
 
 def _entry(store: Path, dataset: str) -> dict:
@@ -65,23 +75,26 @@ def _entry(store: Path, dataset: str) -> dict:
     return package["x_opendata"]["changelog"][-1]
 
 
-def test_the_renamed_account_changes_exactly_its_rows_year_by_year(two_nights) -> None:
-    store, account, _, second = two_nights
+def test_the_renamed_and_the_corrected_account_change_exactly_their_rows_year_by_year(two_nights) -> None:
+    store, (account, corrected), _, second = two_nights
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     budget = pd.read_csv(store / BUDGET / "latest" / f"{BUDGET}.csv", dtype=str)
-    renamed = budget[budget["compte"] == account]
-    assert (renamed["libelle_compte"] == "Libellé rectifié par le plan comptable").all()
+    assert (budget[budget["compte"] == account]["libelle_compte"] == "Libellé rectifié par le plan comptable").all()
+    assert (budget[budget["compte"] == corrected]["libelle_compte"] == "Libellé signalé par un lecteur").all()
+    renamed = budget[budget["compte"].isin([account, corrected])]
     entry = _entry(store, BUDGET)
     assert entry["version"] == TODAY.isoformat() and entry["previous_version"] == YESTERDAY.isoformat()
     assert (entry["added"], entry["removed"], entry["changed"]) == (0, 0, len(renamed)) and len(renamed) > 0
     expected = renamed["exercice"].value_counts().to_dict()
     assert {y: c["changed"] for y, c in entry["by_year"].items()} == expected
     assert entry["keys"]["columns"] == ["exercice", "compte", "destination", "structure"]
-    assert all(f" · {account} · " in key for key in entry["keys"]["changed"])
+    assert all(f" · {account} · " in key or f" · {corrected} · " in key for key in entry["keys"]["changed"])
+    [correction] = entry["corrections"]
+    assert (correction["id"], correction["table"], correction["column"]) == (CORRECTION, "finance.comptes", "libelle")
 
 
 def test_the_readme_the_history_and_the_package_tell_the_same_change(two_nights) -> None:
-    store, account, _, _ = two_nights
+    store, (account, _), _, _ = two_nights
     latest = store / BUDGET / "latest"
     readme = (latest / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Changements", 1)[1]
@@ -91,7 +104,8 @@ def test_the_readme_the_history_and_the_package_tell_the_same_change(two_nights)
     assert beside.read_bytes() == (latest / "CHANGELOG.md").read_bytes()
     history = beside.read_text(encoding="utf-8")
     assert history.index(f"## Version du {TODAY.isoformat()}") < history.index(f"## Version du {YESTERDAY.isoformat()}")
-    assert f" · {account} · " in history
+    assert f" · {account} · " in history and f"Correction `{CORRECTION}`" in history
+    assert f"Correction `{CORRECTION}`" in section
     package = json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))
     assert [e["version"] for e in package["x_opendata"]["changelog"]] == [YESTERDAY.isoformat(), TODAY.isoformat()]
     assert "CHANGELOG.md" in {r["path"] for r in package["resources"]}
