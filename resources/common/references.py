@@ -72,6 +72,23 @@ def reference(ref_id: str) -> Reference:
     return known[ref_id]
 
 
+def same_as_kinds() -> tuple[str, ...]:
+    """The references whose URI is the thing itself (ROR, Wikidata, Paysage), in the file's order.
+
+    The establishment's identifiers of these kinds are ``owl:sameAs`` links of
+    the catalogue's publisher and the ``pages`` of every data package.
+    """
+    return tuple(ref_id for ref_id, ref in references().items() if ref.same_as and ref.uri_template)
+
+
+def page(kind: str, value: str) -> str:
+    """The web address of one identifier (``ror``, ``wikidata``, ``paysage``...), from its reference."""
+    address = reference(kind).uri(value)
+    if address is None:
+        raise ReferencesError(f"reference '{kind}' publishes no address per code (rule: a page is never invented)")
+    return address
+
+
 @cache
 def _load(path: Path) -> tuple[tuple[str, Reference], ...]:
     if not path.is_file():

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anonymisation.policy import Column, Policy
-from resources.common.identifiers import PAGES, page
-from resources.common.references import LOCAL, reference
+from resources.common.references import LOCAL, page, reference, same_as_kinds
 from resources.common.vocabulary import WITHHELD
 from resources.publishing.national import national_table_schema
 
@@ -66,7 +65,7 @@ class Producer:
     def establishment_pages(self) -> dict[str, str]:
         """The web page of each identifier that has one (ROR, Wikidata, Paysage)."""
         ids = self.establishment_ids()
-        return {kind: page(kind, ids[kind]) for kind in PAGES if kind in ids}
+        return {kind: page(kind, ids[kind]) for kind in same_as_kinds() if kind in ids}
 
 
 @dataclass(frozen=True)
