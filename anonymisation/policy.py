@@ -21,6 +21,7 @@ from anonymisation.kinds.registry import KINDS, known
 from anonymisation.policy_model import Column, Exception_, Policy, PolicyError, SensitiveUse, SiteMap
 from anonymisation.rules import enforce
 from anonymisation.treatments import GENERALISATIONS
+from resources.common.references import LOCAL, references
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 TREATMENTS = {"keep", "generalise", "scan", "count", "status", "sum", "label", "constant", "computed"}
@@ -180,7 +181,23 @@ def _column(dataset: str, raw: dict) -> Column:
         values=tuple(str(v) for v in raw.get("values") or ()),
         required=bool(raw.get("required", False)),
         value=raw.get("value"),
+        reference=_reference(where, raw),
     )
+
+
+def _reference(where: str, raw: dict) -> str | None:
+    """The column's national reference: an id of the references file, or ``local``; a typo is refused."""
+    if raw.get("reference") is None:
+        return None
+    ref = str(raw["reference"])
+    known = references()
+    if ref != LOCAL and ref not in known:
+        raise PolicyError(f"{where}: reference '{ref}' is unknown (known: {LOCAL}, {', '.join(sorted(known))}; "
+                          "config/nomenclatures/references.yaml) (rule: linked code)")
+    if raw.get("type") != "string":
+        raise PolicyError(f"{where}: a code column with a reference is of type string, not {raw.get('type')} "
+                          "(a code keeps its leading zeros) (rule: linked code)")
+    return ref
 
 
 def _fits(value: object, kind: str) -> bool:

@@ -31,6 +31,9 @@ class Column:
     values: tuple[str, ...] = ()
     required: bool = False
     value: str | None = None  # for treatment "constant"
+    # The national reference of a code column (an id of config/nomenclatures/references.yaml),
+    # "local" for the institution's own codes, None for a column that is not a code.
+    reference: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ before it reaches every published file. What each format is:
 - Wikidata: ``Q`` and digits;
 - ETER (European Tertiary Education Register): the country code and four
   digits (``FR0045``).
+
+Their web addresses, like those of every national reference, are in
+``config/nomenclatures/references.yaml`` (``resources.common.references``).
 """
 
 from __future__ import annotations
@@ -24,14 +27,6 @@ PAYSAGE = re.compile(r"^[A-Za-z0-9]{5}$")
 ROR = re.compile(r"^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 ETER = re.compile(r"^[A-Z]{2}[0-9]{4}$")
-
-# The web page of each identifier, where a reuser (or a linked-data client) reads the establishment.
-PAGES = {
-    "ror": "https://ror.org/{}",
-    "wikidata": "https://www.wikidata.org/entity/{}",
-    "paysage": "https://paysage.enseignementsup-recherche.gouv.fr/structures/{}",
-}
-
 
 def ror_check_digits(stem: str) -> str:
     """The two check digits of a ROR's first seven characters (ISO 7064 mod 97-10)."""
@@ -55,8 +50,3 @@ def is_valid_wikidata(value: str) -> bool:
 
 def is_valid_eter(value: str) -> bool:
     return bool(ETER.match(value))
-
-
-def page(kind: str, value: str) -> str:
-    """The web address of an identifier (``ror``, ``wikidata``, ``paysage``)."""
-    return PAGES[kind].format(value)

@@ -43,9 +43,13 @@ Choices, and why:
 - **The publisher is the establishment of the ministry's files.** Beside its
   SIRET (``dct:identifier``), each of its identifiers (UAI, SIREN, Paysage,
   ROR, Wikidata, ETER) is an ``adms:Identifier`` whose ``skos:notation`` is
-  the code and ``adms:schemaAgency`` the register, and the ROR, Wikidata and
-  Paysage pages are ``owl:sameAs`` links: a reuser or a linked-data client
-  joins our files to the national ones through them.
+  the code and ``adms:schemaAgency`` the register; the ROR, Wikidata and
+  Paysage addresses are ``owl:sameAs`` links, and the registers' pages about
+  the institution (SIRENE's record of its SIREN and SIRET, its UAI in the
+  ministry's file) are ``foaf:page`` links: a reuser or a linked-data client
+  joins our files to the national ones through them. Every address comes
+  from ``config/nomenclatures/references.yaml``, the one list of the
+  national references (an identifier without an address there gets none).
 - **What changed.** Each dataset and each version carries ``adms:versionNotes``,
   one sentence on what it changed against the version before; the whole
   history is ``CHANGELOG.md``, a distribution of its own (udata's harvester
@@ -70,7 +74,7 @@ from rdflib.term import Node
 
 from resources.common.errors import OpenDataError
 from resources.common.files import write_text_atomic
-from resources.common.identifiers import PAGES, page
+from resources.common.references import references
 from resources.common.vocabulary import NATIONAL_SCHEMAS, NationalSchema
 from resources.publishing.changelog_text import note
 
@@ -361,9 +365,17 @@ def _publisher(graph: Graph, owner: CatalogueOwner) -> URIRef:
         _add(graph, identifier, [(RDF.type, ADMS.Identifier), (SKOS.notation, Literal(value)),
                                  (ADMS.schemaAgency, Literal(AGENCIES.get(kind, kind)))])
         graph.add((node, ADMS.identifier, identifier))
-    for kind in PAGES:
-        if kind in ids:
-            graph.add((node, OWL.sameAs, URIRef(page(kind, ids[kind]))))
+    known = references()
+    for kind, value in ids.items():
+        ref = known.get(kind)
+        address = ref.uri(value) if ref is not None else None
+        if address is None:
+            continue  # a register without an address per code: its identifier alone, nothing invented
+        if ref.same_as:
+            graph.add((node, OWL.sameAs, URIRef(address)))
+        else:
+            # A page about the institution (its SIRENE record, its UAI in the national file), not the institution.
+            graph.add((node, FOAF.page, _typed(graph, URIRef(address), FOAF.Document)))
     return node
 
 

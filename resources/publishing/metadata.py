@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anonymisation.policy import Column, Policy
-from resources.common.identifiers import PAGES, page
+from resources.common.references import LOCAL, page, reference, same_as_kinds
 from resources.common.vocabulary import WITHHELD
 from resources.publishing.national import national_table_schema
 
@@ -66,7 +66,7 @@ class Producer:
     def establishment_pages(self) -> dict[str, str]:
         """The web page of each identifier that has one (ROR, Wikidata, Paysage)."""
         ids = self.establishment_ids()
-        return {kind: page(kind, ids[kind]) for kind in PAGES if kind in ids}
+        return {kind: page(kind, ids[kind]) for kind in same_as_kinds() if kind in ids}
 
 
 @dataclass(frozen=True)
@@ -99,13 +99,33 @@ def _field(column: Column) -> dict:
         spec["format"] = "%Y-%m-%d"
     if constraints:
         spec["constraints"] = constraints
-    return spec
+    return _linked(spec, column)
+
+
+def _linked(spec: dict, column: Column) -> dict:
+    """The field with its national reference: ``rdfType``, and the URI of each code in its description.
+
+    Tim Berners-Lee's fifth star (legal-and-standards section 5): a reuser joins
+    our codes to the national data through them. A reference without an
+    address per code names its list instead.
+    """
+    if column.reference is None or column.reference == LOCAL:
+        return spec
+    ref = reference(column.reference)
+    where = f"URI : {ref.uri_template}" if ref.uri_template else f"sans URI par code, liste : {ref.page}"
+    # One line with the text before it: the README shows the description in a Markdown table cell.
+    text = f"{spec.get('description', '')} Référentiel : {ref.label} ; {where}".strip()
+    return {**spec, "rdfType": ref.rdf_type, "description": text}
 
 
 def table_schema(policy: Policy) -> dict:
     """The Table Schema of the dataset's CSV: the national one where it exists, else generated from the policy."""
     national = national_table_schema(policy.national_schema) if policy.national_schema else None
     if national is not None and "fields" in national:
+        # The national names and formats stay; our code columns only add their reference.
+        columns = {c.name: c for c in policy.columns}
+        national["fields"] = [_linked(f, columns[f["name"]]) if f["name"] in columns else f
+                              for f in national["fields"]]
         return national
     schema: dict = {"fields": [_field(c) for c in policy.columns], "missingValues": [""]}
     status = next((c for c in policy.columns if c.treatment == "status"), None)
