@@ -27,7 +27,7 @@ from resources.candidates import CandidateArea
 from resources.common.institution import load_institution
 from resources.publishing.integrity import verify
 from resources.store import OutputStore
-from tests.quality.conftest import run_opendata
+from tests.quality.conftest import DemoRun, run_opendata
 
 TODAY = dt.date.today()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -145,3 +145,24 @@ def test_the_catalogue_carries_the_version_notes(two_nights) -> None:
 def _base(store: Path) -> str:
     package = json.loads((store / BUDGET / "latest" / "datapackage.json").read_text(encoding="utf-8"))
     return package["homepage"].removesuffix(f"{BUDGET}/latest/")
+
+
+def test_a_second_publication_the_same_day_is_compared_with_the_one_it_replaces(clean_demo: DemoRun,
+                                                                              tmp_path: Path) -> None:
+    policy = load_catalogue()[SITES]
+    candidates = CandidateArea(root=str(clean_demo.demo / "candidates"), reports=str(clean_demo.demo / "reports"))
+    store = OutputStore(root=str(tmp_path / "store"))
+    found, reports = producer(load_institution("demo")), tmp_path / "reports"
+    publish(policy, candidates.latest(SITES), store, found, reports, TODAY)
+    moved = pd.read_parquet(candidates.latest(SITES))
+    row = moved["latitude"].first_valid_index()
+    moved.loc[row, "latitude"] += 0.01
+    moved.to_parquet(tmp_path / "moved.parquet", index=False)
+    publish(policy, tmp_path / "moved.parquet", store, found, reports, TODAY)
+    entries = json.loads((tmp_path / "store" / SITES / "latest" / "datapackage.json").read_text(
+        encoding="utf-8"))["x_opendata"]["changelog"]
+    assert [(e["version"], e.get("previous_version"), e.get("same_day")) for e in entries] == [
+        (TODAY.isoformat(), None, None), (TODAY.isoformat(), TODAY.isoformat(), True)]
+    assert entries[-1]["keys"]["changed"] == [moved.loc[row, "code_structure"]]
+    history = (tmp_path / "store" / SITES / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "(republiée le même jour)" in history and "Première version publiée" in history
