@@ -9,8 +9,10 @@ BIN := $(VENV)/bin
 demo: $(VENV)/.installed
 	$(BIN)/opendata demo
 
+# The whole suite on the machine's 2 cores, one test file per worker at a time (module fixtures run once);
+# `pytest tests/some_file.py` stays serial (no -n in pyproject's addopts).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 dev: $(VENV)/.installed
 	$(BIN)/dagster dev -w workspace.yaml

