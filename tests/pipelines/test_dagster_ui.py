@@ -378,6 +378,8 @@ def _launch_dialog(driver: webdriver.Chrome) -> Any:
     return None
 
 
+# Its own waits (600 s for the backfill, 900 s for the publication) exceed the default 600 s per test.
+@pytest.mark.timeout(1500)
 def test_a_backfill_from_the_ui_ends_in_one_publication(ui: Browser, dagster: Dagster, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Two academic years of enrolments backfilled from the asset page's "Materialize…" dialog.
