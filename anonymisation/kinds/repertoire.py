@@ -4,7 +4,8 @@ CRPA L322-6: an administration that produces or holds public information
 keeps a register of the main documents in which it is found, and publishes
 an updated version of it every year. R322-7: for each document, its exact
 title, its object, the date it was created, the conditions of its reuse and,
-where it has any, the date and object of its updates; the register is online
+where it has any, the date and object of its updates (``objet_mises_a_jour``:
+what each version of the year changed, from the dataset's changelog); the register is online
 when the administration has a website.
 
 This kind reads no source system. Its builder
@@ -38,10 +39,10 @@ TABLE = "repertoire"  # the builder's frame names its fields repertoire._<field>
 # What the builder makes, in its order; a policy of this kind publishes some of them, under names of its choice.
 FIELDS = ("annee", "identifiant", "titre", "objet", "nature", "domaine", "service_detenteur", "base_legale",
           "conditions_reutilisation", "date_creation", "date_mise_a_jour", "nombre_versions",
-          "frequence_mise_a_jour", "formats", "url", "en_ligne")
+          "objet_mises_a_jour", "frequence_mise_a_jour", "formats", "url", "en_ligne")
 # What R322-7 asks of every document, and the key of a row (document and year): a policy cannot leave them out.
 REQUIRED = ("annee", "identifiant", "titre", "objet", "date_creation", "date_mise_a_jour",
-            "conditions_reutilisation", "url", "en_ligne")
+            "objet_mises_a_jour", "conditions_reutilisation", "url", "en_ligne")
 DATASET, NOMINATIVE, CATALOGUE = "jeu_de_donnees", "jeu_de_donnees_nominatif", "catalogue"
 NATURES = (DATASET, NOMINATIVE, CATALOGUE)
 FIELD_TYPES = {"annee": "year", "date_creation": "date", "date_mise_a_jour": "date", "nombre_versions": "integer",

@@ -9,7 +9,10 @@ it reads no source system. Per year and per document:
 - from the **store**: each dataset's publication days (``x_opendata.versions``
   of ``latest/datapackage.json`` and the dated folders), its formats and
   the address of ``latest/``; the DCAT catalogue's title and description
-  (``catalog.ttl``), which is a document of the register too.
+  (``catalog.ttl``), which is a document of the register too;
+- from each dataset's **changelog** (``x_opendata.changelog``, issue 17): the
+  object of each update of the year (R322-7), in the words of
+  ``CHANGELOG.md``; counts and public keys only, never a row of a person.
 
 Choices, and why:
 
@@ -48,9 +51,12 @@ from rdflib.namespace import RDF
 
 from anonymisation.kinds import repertoire as register
 from anonymisation.kinds.registry import kind_of
+from anonymisation.utility import number
 from anonymisation.policy import Policy
 from resources.common.errors import OpenDataError
 from resources.publishing.catalogue import DCAT, JSONLD, LATEST, METADATA, TURTLE
+from resources.publishing.changelog_text import note
+from resources.publishing.integrity import CHANGELOG
 from resources.publishing.metadata import LICENCE
 from resources.publishing.readme import FREQUENCIES
 
@@ -64,6 +70,9 @@ CATALOGUE_FORMATS = "Turtle, JSON-LD"
 CATALOGUE_BASIS = ("Catalogue DCAT-AP des jeux de données publiés (CRPA L312-1-1 et L322-6), moissonné par "
                    "data.gouv.fr; les jeux nominatifs n'y figurent pas (délibération CNIL 2018-101).")
 CATALOGUE_FREQUENCY = "à chaque publication d'un jeu de données"
+CATALOGUE_UPDATES = ("Chaque mise à jour ajoute ou remplace la description d'un jeu publié: son objet est celui de la "
+                     "ligne de ce jeu.")
+UPDATES_LISTED = 12  # versions of a year described one by one; beyond, the year's sums and CHANGELOG.md
 
 
 class RegisterError(OpenDataError):
@@ -179,10 +188,44 @@ def _dataset_rows(policy: Policy, document: Policy, online: Online, year: int, t
         "base_legale": document.legal_basis, "conditions_reutilisation": licences[0]["title"],
         "date_creation": _day(first), "date_mise_a_jour": _day(max(days, default=None)),
         "nombre_versions": sum(1 for d in days if int(d[:4]) == year),
+        "objet_mises_a_jour": updates(package, [d for d in days if int(d[:4]) == year]),
         "frequence_mise_a_jour": FREQUENCIES.get(document.frequency, document.frequency),
         "formats": ", ".join(dict.fromkeys(FORMATS[r["format"]] for r in resources)) or None,
         "url": package.get("homepage"), "en_ligne": online.package is not None,
     }]
+
+
+def updates(package: Mapping[str, Any], days: list[str]) -> str | None:
+    """The object of the year's updates (R322-7): what each of its versions changed, from the changelog.
+
+    ``days`` are the year's publication days. A version published before the
+    changelog existed (or whose entry the store no longer holds) is said to
+    have replaced the whole dataset, which is all that is known of it. Past
+    ``UPDATES_LISTED`` versions, the year's sums stand for them, and
+    ``CHANGELOG.md`` beside ``latest/`` gives each.
+    """
+    if not days:
+        return None
+    entries = [e for e in (package.get("x_opendata") or {}).get("changelog") or [] if e.get("version") in days]
+    unknown = len(set(days) - {e["version"] for e in entries})
+    older = (f"{unknown} version(s) antérieure(s) au journal des modifications, chacune remplaçant le jeu entier"
+             if unknown else "")
+    if len(entries) <= UPDATES_LISTED:
+        described = [f"{e['version']}: {note(e)}" for e in entries]
+        return " | ".join(filter(None, [older, *described]))
+    sums = ", ".join(f"{number(sum(_count(e, kind) for e in entries))} ligne(s) {label}"
+                     for kind, label in (("added", "ajoutée(s)"), ("removed", "retirée(s)"),
+                                         ("changed", "modifiée(s)")))
+    return " | ".join(filter(None, [older, f"{len(entries)} versions du {entries[0]['version']} au "
+                                           f"{entries[-1]['version']}: {sums} au total; chaque version est "
+                                           f"décrite dans {CHANGELOG}, à côté du dossier latest/"]))
+
+
+def _count(entry: Mapping[str, Any], kind: str) -> int:
+    """Rows of ``kind`` in an entry; a first version adds all its rows."""
+    if entry.get("previous_version") is None:
+        return int(entry.get("rows", 0)) if kind == "added" else 0
+    return int(entry.get(kind, 0))
 
 
 @dataclass(frozen=True)
@@ -226,6 +269,7 @@ def _catalogue_rows(catalogue: CatalogueOnline | None, year: int, services: Mapp
         "nature": register.CATALOGUE, "domaine": DOMAINS[register.CATALOGUE],
         "service_detenteur": services[register.CATALOGUE], "base_legale": CATALOGUE_BASIS,
         "conditions_reutilisation": LICENCE["title"], "date_creation": _day(first), "date_mise_a_jour": _day(max(days)),
-        "nombre_versions": sum(1 for d in days if int(d[:4]) == year), "frequence_mise_a_jour": CATALOGUE_FREQUENCY,
+        "nombre_versions": sum(1 for d in days if int(d[:4]) == year), "objet_mises_a_jour": CATALOGUE_UPDATES,
+        "frequence_mise_a_jour": CATALOGUE_FREQUENCY,
         "formats": CATALOGUE_FORMATS, "url": catalogue.url, "en_ligne": True,
     }]

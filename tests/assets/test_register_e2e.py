@@ -21,6 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from anonymisation.kinds.registry import kind_of
 from anonymisation.policy import load_catalogue
+from anonymisation.utility import number
 from pipelines.definitions import build_definitions
 from resources.common.institution import load_institution
 from resources.publishing.integrity import verify
@@ -49,6 +50,11 @@ def test_the_register_lists_every_other_dataset_and_the_catalogue_once_this_year
         assert row["nature"] == ("jeu_de_donnees_nominatif" if policy.nominative else "jeu_de_donnees")
         assert row["date_creation"] == row["date_mise_a_jour"] == TODAY.isoformat()
         assert row["nombre_versions"] == "1" and row["en_ligne"] == "true"
+        # R322-7's object of the update: the first version's entry of the dataset's changelog, with its row count.
+        package = json.loads((clean_demo.demo / "store" / name / "latest" / "datapackage.json").read_text("utf-8"))
+        rows_published = package["x_opendata"]["changelog"][-1]["rows"]
+        assert row["objet_mises_a_jour"] == (f"{TODAY.isoformat()}: Première version publiée: "
+                                             f"{number(rows_published)} ligne(s)."), name
 
 
 def test_every_address_of_the_register_is_a_folder_of_the_store_and_its_formats_are_there(

@@ -97,6 +97,8 @@ def _row(year: int, name: str, created: str, updated: str, versions: int, policy
                                 "par data.gouv.fr; les jeux nominatifs n'y figurent pas (délibération CNIL 2018-101)."),
                 "conditions_reutilisation": LICENCE, "date_creation": dt.date.fromisoformat(created),
                 "date_mise_a_jour": dt.date.fromisoformat(updated), "nombre_versions": versions,
+                "objet_mises_a_jour": ("Chaque mise à jour ajoute ou remplace la description d'un jeu publié: son "
+                                       "objet est celui de la ligne de ce jeu."),
                 "frequence_mise_a_jour": "à chaque publication d'un jeu de données", "formats": "Turtle, JSON-LD",
                 "url": f"{BASE}catalog.ttl", "en_ligne": True}
     return {"annee": year, "identifiant": name, "titre": policy.title, "objet": policy.description,
@@ -105,6 +107,9 @@ def _row(year: int, name: str, created: str, updated: str, versions: int, policy
             "service_detenteur": SERVICES[policy.domain], "base_legale": policy.legal_basis,
             "conditions_reutilisation": LICENCE, "date_creation": dt.date.fromisoformat(created),
             "date_mise_a_jour": dt.date.fromisoformat(updated), "nombre_versions": versions,
+            # The fixture's packages predate the changelog: all that is known is that each version replaced the set.
+            "objet_mises_a_jour": f"{versions} version(s) antérieure(s) au journal des modifications, chacune "
+                                  "remplaçant le jeu entier",
             "frequence_mise_a_jour": {"annual": "chaque année", "irregular": "à chaque changement des données"}[
                 policy.frequency],
             "formats": "CSV, Parquet", "url": f"{BASE}{name}/latest/", "en_ligne": True}
@@ -172,6 +177,51 @@ def test_a_dataset_never_published_is_listed_this_year_not_online(register: Poli
     row = rows.iloc[0]
     assert not row["en_ligne"] and pd.isna(row["url"]) and pd.isna(row["date_creation"])
     assert row["nombre_versions"] == 0 and row["conditions_reutilisation"] == LICENCE
+    assert pd.isna(row["objet_mises_a_jour"])
+
+
+def _with_changelog(store: Path, entries: list[dict]) -> None:
+    path = store / "structures" / "latest" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["x_opendata"]["changelog"] = entries
+    path.write_text(json.dumps(package), encoding="utf-8")
+
+
+def test_the_object_of_each_update_comes_from_the_changelog(register: Policy, catalogue: dict[str, Policy],
+                                                            store: Path) -> None:
+    """R322-7 "date et objet des mises à jour": one clause per version of the year, as CHANGELOG.md words it."""
+    _with_changelog(store, [
+        {"version": "2025-03-01", "previous_version": None, "rows": 12},
+        {"version": "2025-11-20", "previous_version": "2025-03-01", "rows": 13, "added": 2, "removed": 1,
+         "changed": 3, "columns_added": ["ror"], "columns_removed": [], "corrections": [{"id": "c1"}]},
+    ])
+    out = _published(register, register_frame(register, catalogue, store, TODAY)).set_index(["annee", "identifiant"])
+    assert out.loc[(2025, "structures"), "objet_mises_a_jour"] == (
+        "2025-03-01: Première version publiée: 12 ligne(s). | 2025-11-20: Par rapport à la version du 2025-03-01: "
+        "2 ligne(s) ajoutée(s), 1 retirée(s), 3 modifiée(s); colonnes: 1 ajoutée(s), 0 retirée(s); 1 correction(s) "
+        "de réutilisateurs appliquée(s).")
+    # 2026-02-10 has no entry in this package: it is said to have replaced the whole dataset.
+    assert out.loc[(2026, "structures"), "objet_mises_a_jour"] == (
+        "1 version(s) antérieure(s) au journal des modifications, chacune remplaçant le jeu entier")
+
+
+def test_a_year_of_many_updates_gives_their_sums_and_points_to_the_changelog(
+        register: Policy, catalogue: dict[str, Policy], store: Path) -> None:
+    days = [f"2026-{m:02d}-{d:02d}" for m in range(1, 8) for d in (1, 15)]  # 14 versions in 2026
+    entries = [{"version": day, "previous_version": "2025-12-31", "rows": 10, "added": 1, "removed": 2, "changed": 3}
+               for day in days]
+    _with_changelog(store, entries)
+    path = store / "structures" / "latest" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["x_opendata"]["versions"] = days
+    package["version"] = days[-1]
+    path.write_text(json.dumps(package), encoding="utf-8")
+    out = _published(register, register_frame(register, catalogue, store, TODAY)).set_index(["annee", "identifiant"])
+    text = out.loc[(2026, "structures"), "objet_mises_a_jour"]
+    assert text.startswith("1 version(s) antérieure(s) au journal")  # 2026-02-10, a folder without an entry
+    assert text.endswith("14 versions du 2026-01-01 au 2026-07-15: 14 ligne(s) ajoutée(s), 28 ligne(s) retirée(s), "
+                         "42 ligne(s) modifiée(s) au total; chaque version est décrite dans CHANGELOG.md, à côté du "
+                         "dossier latest/")
 
 
 def test_a_domain_without_a_service_stops_the_register_naming_it(register: Policy, catalogue: dict[str, Policy],
