@@ -17,6 +17,7 @@ from anonymisation.policy_model import Policy
 from resources.common.vocabulary import PUBLISHED
 
 NOT_COMPUTABLE = "non_calculable"
+NOT_SUBJECT = "non_assujetti"  # fewer agents than the decree's threshold: the year's index is not owed
 # The indicators, in the order of the file, with their labels (décret 2023-1136, art. 1, 1°, 2° and 5°).
 INDICATORS = {
     "ecart_fonctionnaires": "Écart de rémunération entre les femmes et les hommes fonctionnaires, à corps, grade "
@@ -86,8 +87,8 @@ def year_rows(frame: pd.DataFrame, policy: Policy, year: int) -> list[tuple]:
                       min_sex, "corps, grade et échelon")
     contract = pay_gap(agents[agents["status"].isin(s["contractuels"])], ["categorie"], min_cell, min_sex,
                        "catégorie")
-    max_t, max_c = sc.split(scale, tenured.fte, contract.fte)
-    maxima = [max_t, max_c, scale.top_points]
+    maxima = sc.maxima(scale, year, tenured.fte, contract.fte)
+    max_t, max_c = maxima[0], maxima[1]
     points: list[float | None] = [
         None if g.gap is None else sc.half_up(sc.gap_score(scale, g.gap) / scale.gap_out_of * m, 2)
         for g, m in ((tenured, max_t), (contract, max_c))
@@ -95,7 +96,7 @@ def year_rows(frame: pd.DataFrame, policy: Policy, year: int) -> list[tuple]:
     top = agents.sort_values("pay", ascending=False, kind="stable").head(top_n)
     women, men = int((top["sex"] == "F").sum()), int((top["sex"] == "M").sum())
     enough = len(top) >= top_n
-    points.append(sc.top_score(scale, min(women, men)) if enough else None)
+    points.append(sc.top_score(scale, min(women, men), maxima[2]) if enough else None)
     score = sc.index(points, maxima, scale)
     goals = _objectives(scale, points, maxima, score, year)
     rows = [_gap_row(year, code, g, points[i], maxima[i], goals.get(code))
@@ -109,6 +110,20 @@ def year_rows(frame: pd.DataFrame, policy: Policy, year: int) -> list[tuple]:
                  None if score is not None else f"indicateurs calculables pesant moins de {scale.computable_min:g} "
                  "points", goals.get("index")))
     return rows
+
+
+def staff(frame: pd.DataFrame, policy: Policy) -> float:
+    """The year's public agents (tenured and contract) counted pro rata of the full-time year paid: the count the
+    decree's threshold of agents is read on (the CGFP's one count of agents for the index)."""
+    s = policy.settings
+    agents = _prepared(frame, policy)
+    return float(agents.loc[agents["status"].isin([*s["fonctionnaires"], *s["contractuels"]]), "fte"].sum())
+
+
+def not_subject(rows: list[tuple], reason: str) -> list[tuple]:
+    """The year's rows when the index is not owed: the indicators and maxima named, no figure, and why."""
+    return [(year, code, label, None, None, None, None, maximum, NOT_SUBJECT, reason, None)
+            for year, code, label, _, _, _, _, maximum, *_ in rows]
 
 
 def _gap_row(year: int, code: str, g: Gap, points: float | None, maximum: float, goal: str | None) -> tuple:

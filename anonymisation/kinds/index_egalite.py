@@ -21,7 +21,11 @@ reusers):
 - the indicator is computed only over at least ``min_par_sexe`` women and
   ``min_par_sexe`` men: otherwise its status says ``non_calculable`` and why
   (a gap over fewer could reveal a person's pay, CRPA L311-6);
-- points and the index follow the policy's scale (``anonymisation.kinds.index_scale``).
+- points and the index follow the policy's scale (``anonymisation.kinds.index_scale``),
+  whose weights change with the period of pay years;
+- a year is owed only from the second calendar year in a row with at least
+  ``seuil_agents`` agents (décret 2023-1136, art. 1); otherwise its rows say
+  ``non_assujetti`` and carry no figure.
 
 Individual pay is only an input: the file holds per year four rows of
 indicators, never a person's value. Policy section ``index_egalite:``: the
@@ -42,7 +46,8 @@ import pandas as pd
 from anonymisation.kinds import index_scale as scale_of
 from anonymisation.kinds.base import Built, Kind, SuiteRule
 from anonymisation.kinds.cells import require
-from anonymisation.kinds.index_compute import GAPS, INDICATORS, NOT_COMPUTABLE, year_rows
+from anonymisation.kinds.index_compute import (GAPS, INDICATORS, NOT_COMPUTABLE, NOT_SUBJECT, not_subject, staff,
+                                               year_rows)
 from anonymisation.policy_model import Policy
 from resources.common.vocabulary import PUBLISHED
 
@@ -62,6 +67,8 @@ def check_shape(policy: Policy) -> None:
     require(policy, not missing, "policy format", f"the index names its source columns (missing: {', '.join(missing)})")
     require(policy, bool(s.get("fonctionnaires")) and bool(s.get("contractuels")), "policy format",
             "the index lists the statuses of its two populations ('fonctionnaires', 'contractuels')")
+    require(policy, isinstance(s.get("seuil_agents"), int) and s["seuil_agents"] > 0, "décret 2023-1136, art. 1",
+            "'seuil_agents' is the number of agents from which the index is owed")
     for key, floor in (("min_par_groupe", MIN_CELL), ("min_par_sexe", MIN_SEX), ("hautes_remunerations", MIN_TOP)):
         require(policy, int(s.get(key, 0)) >= floor, "CRPA L311-6",
                 f"'{key}' is {s.get(key)}: a pay figure over fewer than {floor} women or men could reveal a "
@@ -83,23 +90,43 @@ def min_group(policy: Policy) -> int:
 
 
 def build(built: Built) -> pd.DataFrame:
-    """Four rows per year: the three indicators and the index, from the treated rows and their sources."""
+    """Four rows per year: the three indicators and the index, from the treated rows and their sources.
+
+    A year is owed when the employer had at least ``seuil_agents`` agents that
+    year and the year before (décret 2023-1136, art. 1: "pour la deuxième année
+    civile consécutive"); otherwise its rows say ``non_assujetti``. The first
+    year the sources hold is judged on itself: the year before is unknown.
+    """
     policy, frame = built.policy, built.frame
     year = policy.by_role("dimension")[0].name
     years = built.out[year]
-    rows = [row for y in sorted(years.dropna().unique())
-            for row in year_rows(frame[(years == y).to_numpy()], policy, int(y))]
+    threshold = float(policy.settings["seuil_agents"])
+    rows: list[tuple] = []
+    counted: dict[int, float] = {}
+    for y in sorted(int(v) for v in years.dropna().unique()):
+        of_year = frame[(years == y).to_numpy()]
+        counted[y] = staff(of_year, policy)
+        computed = year_rows(of_year, policy, y)
+        short = [n for n in (y - 1, y) if n in counted and counted[n] < threshold]
+        rows += not_subject(computed, _not_owed(short, threshold)) if short else computed
     table = pd.DataFrame(rows, columns=[year, *COLUMNS])
     late = (table["statut"] == NOT_COMPUTABLE).sum()
-    built.report.notes.append(f"{len(table) // len(INDICATORS) if len(table) else 0} year(s); "
+    owed = (table["statut"] != NOT_SUBJECT).sum() // len(INDICATORS)
+    built.report.notes.append(f"{len(table) // len(INDICATORS) if len(table) else 0} year(s), {int(owed)} owed; "
                               f"{int(late)} indicator(s) not computable (groups too small)")
     return table
+
+
+def _not_owed(years: list[int], threshold: float) -> str:
+    return (f"moins de {threshold:g} agents publics (en équivalent année pleine) en "
+            f"{' et en '.join(map(str, years))}: l'index n'est dû qu'à partir de la deuxième année civile consécutive "
+            f"d'au moins {threshold:g} agents (décret 2023-1136, art. 1)")
 
 
 def suite_rules(policy: Policy) -> list[SuiteRule]:
     """Published rows are filled, others empty; points within their maximum; the index within 0-100."""
     shown = {"row_condition": f'`statut` == "{PUBLISHED}"', "condition_parser": "pandas"}
-    hidden = {"row_condition": f'`statut` == "{NOT_COMPUTABLE}"', "condition_parser": "pandas"}
+    hidden = {"row_condition": f'`statut` in {[NOT_COMPUTABLE, NOT_SUBJECT]}', "condition_parser": "pandas"}
     floor = int(policy.settings.get("min_par_sexe", MIN_SEX))
     gaps = {"row_condition": f'`statut` == "{PUBLISHED}" and `indicateur` in {list(GAPS)}',
             "condition_parser": "pandas"}
@@ -128,8 +155,9 @@ KIND = Kind(
     name="index_egalite", summary="professional equality index: pay gaps, ten highest paid, score",
     build=build, settings=SOURCES | frozenset({
         "fonctionnaires", "contractuels", "min_par_groupe", "min_par_sexe", "hautes_remunerations",
-        "bareme_ecart", "bareme_ecart_sur", "bareme_hautes_remunerations", "points_ecarts",
-        "points_hautes_remunerations", "cible", "min_points_calculables", "delai_annees", "objectifs", "sources_texte",
+        "bareme_ecart", "bareme_ecart_sur", "bareme_hautes_remunerations", "bareme_hautes_remunerations_sur",
+        "ponderations", "seuil_agents", "cible", "min_points_calculables", "delai_annees", "objectifs",
+        "sources_texte",
     }),
     sources=SOURCES, check_shape=check_shape, suite_rules=suite_rules, computes=True, min_group=min_group,
 )

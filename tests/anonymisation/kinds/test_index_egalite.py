@@ -5,6 +5,7 @@ reveal a person's pay (CRPA L311-6)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -28,17 +29,19 @@ def policy() -> Policy:
 
 
 def _agents(n: int, statut: str, corps: str, grade: str, echelon: int | None, categorie: str, sexe: str, pay: float,
-            mois: int = 12, quotite: float = 100.0) -> list[dict]:
-    return [{"remunerations.annee": 2024, "remunerations.statut": statut, "remunerations.corps": corps,
+            mois: int = 12, quotite: float = 100.0, year: int = 2024) -> list[dict]:
+    return [{"remunerations.annee": year, "remunerations.statut": statut, "remunerations.corps": corps,
              "remunerations.grade": grade, "remunerations.echelon": echelon, "remunerations.categorie": categorie,
              "agents.sexe": sexe, "remunerations.brut_annuel": pay, "remunerations.mois_payes": mois,
              "remunerations.quotite": quotite}] * n
 
 
-def _year() -> pd.DataFrame:
+def _year(year: int = 2024, adjoints: int = 20) -> pd.DataFrame:
     """Tenured staff: MCF échelon 5, 6 women (one half-time) and 6 men; IGE échelon 3, 5 women and 4 men (one paid
-    6 months); PR échelon 2, 1 woman and 3 men (a group too small to count). Contract staff: 3 women, 3 men."""
+    6 months); PR échelon 2, 1 woman and 3 men (a group too small to count); ``adjoints`` ADJ men (no woman beside
+    them: a group not counted, low paid, there to reach 50 agents). Contract staff: 3 women, 3 men."""
     rows = [
+        *_agents(adjoints, "titulaire", "ADJ", "ADJ", 1, "C", "M", 20_000),
         *_agents(5, "titulaire", "MCF", "MCF", 5, "A", "F", 40_000),
         *_agents(1, "titulaire", "MCF", "MCF", 5, "A", "F", 20_000, quotite=50),
         *_agents(6, "titulaire", "MCF", "MCF", 5, "A", "M", 44_000),
@@ -50,7 +53,8 @@ def _year() -> pd.DataFrame:
         *_agents(3, "contractuel", "CONTRACTUEL", "CONTRACTUEL A", None, "A", "F", 25_000),
         *_agents(3, "contractuel", "CONTRACTUEL", "CONTRACTUEL A", None, "A", "M", 25_000),
     ]
-    return pd.DataFrame(rows).assign(**{"remunerations.echelon": lambda f: f["remunerations.echelon"].astype("Int64")})
+    frame = pd.DataFrame(rows).assign(**{"remunerations.annee": year})
+    return frame.assign(**{"remunerations.echelon": lambda f: f["remunerations.echelon"].astype("Int64")})
 
 
 def _apply(policy: Policy, frame: pd.DataFrame) -> pd.DataFrame:
@@ -64,27 +68,60 @@ def test_the_indicators_and_the_score_match_the_hand_computation(policy: Policy)
     out = _apply(policy, _year())
     # Tenured: MCF gap (40,000 - 44,000) / 44,000 = -9.0909 % over 11.5 full-time equivalents (the half-time woman
     # counts 0.5), IGE gap 0 over 8.5 (the man paid 6 months counts 0.5, his pay 15,000 is 30,000 a full year);
-    # weighted: -9.0909 x 11.5 / 20 = -5.2 %, 34 points out of 40 on the scale. PR (1 woman) is not counted.
-    # The 80 points of the gaps are shared pro rata: tenured 24 FTE, contract 6 -> 64 and 16: 34/40 x 64 = 54.4.
+    # weighted: -9.0909 x 11.5 / 20 = -5.2 %, 34 points out of 40 on the scale. PR (1 woman) and ADJ (no woman) are
+    # not counted. Pay of 2024: fixed weights 40, 10, 10 (CGFP D132-34): 34/40 x 40 = 34.
     # Contract staff: 3 women and 3 men, under 10: not computed. Ten highest: 4 PR and the 6 MCF men, 1 woman:
-    # 2 points out of 20. Index over the computable 84 points: 100 x 56.4 / 84 = 67.1, under the target of 75.
+    # 2 points out of 20 on the scale, 1 of 10. The computable indicators weigh 50 of 60 (83 %, over 75 %):
+    # index 100 x 35 / 50 = 70.0, under the target of 75.
     assert out[COLUMNS].astype(object).where(out[COLUMNS].notna(), None).values.tolist() == [
-        [2024, "ecart_fonctionnaires", -5.2, 11, 10, 54.4, 64.0, "publie"],
-        [2024, "ecart_contractuels", None, 3, 3, None, 16.0, "non_calculable"],
-        [2024, "hautes_remunerations", 1.0, 1, 9, 2.0, 20.0, "publie"],
-        [2024, "index", 67.1, None, None, 67.1, 100.0, "publie"],
+        [2024, "ecart_fonctionnaires", -5.2, 11, 10, 34.0, 40.0, "publie"],
+        [2024, "ecart_contractuels", None, 3, 3, None, 10.0, "non_calculable"],
+        [2024, "hautes_remunerations", 1.0, 1, 9, 1.0, 10.0, "publie"],
+        [2024, "index", 70.0, None, None, 70.0, 100.0, "publie"],
     ]
     assert out.loc[1, "motif"].startswith("moins de 10 femmes ou de 10 hommes dans des groupes (catégorie) d'au moins "
                                           "3 femmes et 3 hommes")
     assert pd.isna(out.loc[0, "motif"]) and pd.isna(out.loc[1, "objectif_progression"])
-    # Alone, a tenured gap of 1 % at most (39/40 x 64 = 62.4 points) lifts the index to 76.7; 2 % gives 74.8.
+    # Alone, a tenured gap of 3 % at most (37 points) lifts the index to 100 x 38 / 50 = 76; 4 % (36) gives 74.
     assert out.loc[0, "objectif_progression"] == ("Ramener l'écart de rémunération entre les femmes et les hommes "
-                                                  "(fonctionnaires) à 1 % au plus en valeur absolue, soit 62.4 points "
-                                                  "sur 64.")
-    # Alone, 4 of the under-represented sex (14 points) give 81.4; 3 (8 points) give 74.3.
-    assert out.loc[2, "objectif_progression"].startswith("Compter au moins 4 agents du sexe sous-représenté")
+                                                  "(fonctionnaires) à 3 % au plus en valeur absolue, soit 37 points "
+                                                  "sur 40.")
+    # Alone, 3 of the under-represented sex (8/20, 4 of 10) give 76; 2 (4/20, 2 of 10) give 72.
+    assert out.loc[2, "objectif_progression"] == ("Compter au moins 3 agents du sexe sous-représenté parmi les dix "
+                                                  "agents les mieux rémunérés, soit 4 points sur 10.")
     assert out.loc[3, "objectif_progression"] == ("Atteindre la cible de 75 points sur 100 au plus tard au titre de "
                                                   "l'année 2027 (CGFP L132-9-5).")
+
+
+def test_before_2024_the_gaps_share_80_points_pro_rata(policy: Policy) -> None:
+    out = _apply(policy, _year(2023))
+    # Pay of 2023: the gaps share 80 points pro rata of FTE: tenured 44 (24 + 20 ADJ), contract 6 -> 70.4, rounded
+    # to 70, and 10. Tenured 34/40 x 70 = 59.5; the ten highest 2 of 20. The computable weigh 90 of 100:
+    # index 100 x 61.5 / 90 = 68.3.
+    assert out[COLUMNS].astype(object).where(out[COLUMNS].notna(), None).values.tolist() == [
+        [2023, "ecart_fonctionnaires", -5.2, 11, 10, 59.5, 70.0, "publie"],
+        [2023, "ecart_contractuels", None, 3, 3, None, 10.0, "non_calculable"],
+        [2023, "hautes_remunerations", 1.0, 1, 9, 2.0, 20.0, "publie"],
+        [2023, "index", 68.3, None, None, 68.3, 100.0, "publie"],
+    ]
+
+
+def test_the_index_is_owed_from_the_second_year_in_a_row_of_50_agents(policy: Policy) -> None:
+    # Without ADJ, 37 agents weigh 30 full-time years (24 tenured, 6 contract). 2022: 30 + 13 = 43, under 50;
+    # 2023 and 2024: 78 each. 2023 is the first year of 50 or more: owed from 2024.
+    frame = pd.concat([_year(2022, adjoints=13), _year(2023, adjoints=48), _year(2024, adjoints=48)],
+                      ignore_index=True)
+    out = _apply(policy, frame)
+    by_year = out.groupby("annee")["statut"].agg(set).to_dict()
+    assert by_year[2022] == {"non_assujetti"} and by_year[2023] == {"non_assujetti"}
+    assert "non_assujetti" not in by_year[2024]
+    late = out[out["annee"] == 2023]
+    assert late[["resultat", "effectif_femmes", "effectif_hommes", "points", "objectif_progression"]].isna().all().all()
+    assert late["points_max"].notna().all()
+    assert late["motif"].iloc[0] == ("moins de 50 agents publics (en équivalent année pleine) en 2022: l'index n'est dû "
+                                     "qu'à partir de la deuxième année civile consécutive d'au moins 50 agents "
+                                     "(décret 2023-1136, art. 1)")
+    assert "en 2022" in out[out["annee"] == 2022]["motif"].iloc[0]
 
 
 def test_no_objective_at_or_above_the_target(policy: Policy) -> None:
@@ -97,7 +134,9 @@ def test_no_objective_at_or_above_the_target(policy: Policy) -> None:
 
 
 def test_a_year_of_few_agents_computes_nothing_and_says_why(policy: Policy) -> None:
-    out = _apply(policy, _year().head(4))
+    # An employer under 50 agents owes no index; one that publishes it anyway (threshold set to 1) gets no figure.
+    voluntary = dataclasses.replace(policy, settings={**policy.settings, "seuil_agents": 1})
+    out = _apply(voluntary, _year(adjoints=0).head(4))
     assert out["statut"].tolist() == ["non_calculable"] * 4
     assert out[["resultat", "points"]].isna().all().all()
     assert out.loc[2, "motif"] == "moins de 10 agents rémunérés"
@@ -112,6 +151,15 @@ def test_a_year_of_few_agents_computes_nothing_and_says_why(policy: Policy) -> N
                           r"women or men could reveal a person's pay \(rule: CRPA L311-6\)"),
     ("bareme_ecart", [[0, 40], [2, 38], [1, 39], [None, 0]],
      r"the scale's 'bareme_ecart' has increasing bounds .*\(rule: index scale as reviewed data\)"),
+    ("ponderations", [{"jusqu_a": 2022, "ecarts_au_prorata": 80, "hautes_remunerations": 20},
+                      {"a_partir_de": 2024, "ecart_fonctionnaires": 40, "ecart_contractuels": 10,
+                       "hautes_remunerations": 10}],
+     r"the scale's 'ponderations' covers every year"),
+    ("ponderations", [{"ecarts_au_prorata": 80, "ecart_fonctionnaires": 40, "ecart_contractuels": 10,
+                       "hautes_remunerations": 20}],
+     r"the scale's 'ponderations' gives each period 'hautes_remunerations' and either"),
+    ("seuil_agents", 0, r"'seuil_agents' is the number of agents from which the index is owed "
+                        r"\(rule: décret 2023-1136, art. 1\)"),
 ])
 def test_groups_that_could_reveal_a_pay_or_a_malformed_scale_are_refused(tmp_path: Path, setting: str, value: object,
                                                                         message: str) -> None:
