@@ -216,16 +216,18 @@ def _true_cells(policy: Policy, dims: list[str]) -> dict[tuple, int]:
     return {k: int(v) for k, v in treated.groupby(dims).size().items()}
 
 
-def test_scholarship_holders_by_programme_and_sex_are_counted_exactly_and_protected() -> None:
+def test_scholarship_holders_by_programme_speciality_and_sex_are_counted_exactly_and_protected() -> None:
     policy = _policy("indicateurs_egalite_chances_boursiers")
-    assert _true_cells(policy, ["rentree", "typ_diplome", "sexe", "boursier"]) == {
-        (2024, "XA", "F", "oui"): 2, (2024, "XA", "F", "non"): 1, (2024, "XA", "M", "non"): 2,
-        (2024, "XB", "F", "oui"): 1, (2024, "XB", "M", "non"): 2,
-        (2024, "YB", "F", "non"): 1, (2024, "YB", "M", "non"): 1,
-        (2025, "XA", "F", "oui"): 2, (2025, "XA", "F", "non"): 1, (2025, "XA", "M", "non"): 1,
-        (2025, "XB", "F", "oui"): 1, (2025, "XB", "M", "non"): 2, (2025, "YB", "F", "non"): 2,
+    # The speciality is the diploma's discipline group: law (01) and finance (02) are group 01, chemistry group 03.
+    assert _true_cells(policy, ["rentree", "typ_diplome", "gd_disciscipline", "sexe", "boursier"]) == {
+        (2024, "XA", "01", "F", "oui"): 2, (2024, "XA", "01", "F", "non"): 1, (2024, "XA", "01", "M", "non"): 2,
+        (2024, "XB", "01", "F", "oui"): 1, (2024, "XB", "01", "M", "non"): 2,
+        (2024, "YB", "03", "F", "non"): 1, (2024, "YB", "03", "M", "non"): 1,
+        (2025, "XA", "01", "F", "oui"): 2, (2025, "XA", "01", "F", "non"): 1, (2025, "XA", "01", "M", "non"): 1,
+        (2025, "XB", "01", "F", "oui"): 1, (2025, "XB", "01", "M", "non"): 2, (2025, "YB", "03", "F", "non"): 2,
     }
-    # No filière counts 5 students of a sex: none is crossed with the scholarship, its 10 + 9 students left out.
+    # No filière and speciality counts 5 students of a sex: none is crossed with the scholarship, its 10 + 9
+    # students left out.
     out, report = _apply(policy)
     assert out.empty and report.left_out == {"left_out_small_groups": 19}
 

@@ -74,7 +74,7 @@ def test_the_census_of_code_columns() -> None:
     """What the catalogue publishes, so that a change of classification shows in review."""
     columns = [c for p in CATALOGUE.values() for c in p.columns if c.reference]
     national = [c for c in columns if c.reference != LOCAL]
-    assert len(columns) == 91 and len(national) == 67
+    assert len(columns) == 92 and len(national) == 68
     used = {c.reference for c in national}
     assert {"uai", "siren", "siret", "cog_commune", "sise_diplome", "section_cnu", "cpv", "corps", "bap"} <= used
     assert used <= set(REFERENCES)
@@ -98,21 +98,17 @@ def test_the_references_of_the_establishment_and_the_registers_have_a_uri_per_co
     assert [r for r, ref in REFERENCES.items() if ref.same_as] == ["ror", "wikidata", "paysage"]
 
 
-def test_a_policy_naming_an_unknown_reference_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("column", "reference", "message"), [
+    ("uai", "uia", r"structures\.uai: reference 'uia' is unknown.*rule: linked code"),
+    ("latitude", "cog_commune", r"structures\.latitude: .*type string.*rule: linked code"),
+])
+def test_the_loader_refuses_an_unknown_reference_or_one_on_a_column_that_is_not_text(
+        tmp_path: Path, column: str, reference: str, message: str) -> None:
     raw = yaml.safe_load((POLICY_DIR / "structures.yaml").read_text(encoding="utf-8"))
-    next(c for c in raw["columns"] if c["name"] == "uai")["reference"] = "uia"
+    next(c for c in raw["columns"] if c["name"] == column)["reference"] = reference
     path = tmp_path / "structures.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"structures\.uai: reference 'uia' is unknown.*rule: linked code"):
-        load_policy(path, check_review=False)
-
-
-def test_a_reference_on_a_column_that_is_not_text_is_refused(tmp_path: Path) -> None:
-    raw = yaml.safe_load((POLICY_DIR / "structures.yaml").read_text(encoding="utf-8"))
-    next(c for c in raw["columns"] if c["name"] == "latitude")["reference"] = "cog_commune"
-    path = tmp_path / "structures.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"structures\.latitude: .*type string.*rule: linked code"):
+    with pytest.raises(PolicyError, match=message):
         load_policy(path, check_review=False)
 
 
