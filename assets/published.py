@@ -34,9 +34,10 @@ from quality.index_page import index_path
 from quality.ledger import Publication, record_publication
 from resources.publishing.alerts import deliver, integrity_alert
 from resources.publishing.catalogue import CatalogueOwner, build_catalogue, write_catalogue
-from resources.publishing.catalogue_page import datagouv_pages, write_page
+from resources.publishing.catalogue_page import write_page
 from resources.publishing.metadata import Producer
 from resources.publishing.store_folders import Commit, PublicationError
+from resources.publishing.udata import datagouv_pages
 from resources.publishing.version import Before, content_digest, write_version
 from resources.store import OutputStore
 
@@ -87,13 +88,15 @@ def publish(policy: Policy, candidate: Path, store: OutputStore, producer: Produ
         same = store.unchanged(policy.dataset, content_digest(policy, candidate))
         if same is not None:
             return same
-    package = _package(previous_folder(store, policy.dataset, day))
+    previous = previous_folder(store, policy.dataset, day)
+    previous_package = _package(previous)
     # The rows are compared with the version a reuser could download last: the one this run replaces if the
     # day already has one, else the day before's; the policy change is always the day before's.
     replaced = store.dataset_dir(policy.dataset) / day.isoformat()
-    compared = replaced if _package(replaced) else previous_folder(store, policy.dataset, day)
-    before = Before(compared if _package(compared) else None, _package(compared), policy_change(policy, package),
-                    applied_corrections(reports, day, policy.dataset))
+    replaced_package = _package(replaced)
+    compared, compared_package = (replaced, replaced_package) if replaced_package else (previous, previous_package)
+    before = Before(compared if compared_package else None, compared_package,
+                    policy_change(policy, previous_package), applied_corrections(reports, day, policy.dataset))
     with store.prepare(policy.dataset) as folder:
         write_version(policy, candidate, folder, producer, day, store.versions(policy.dataset),
                       anonymisation_summary(reports, policy.dataset), before)

@@ -38,7 +38,7 @@ from pydantic import Field
 
 from resources.common.errors import ConfigurationError, OpenDataError
 from resources.common.files import write_text_atomic
-from resources.publishing.udata import CHECKSUM_TYPE, RESOURCE_TYPES, ResourceFile, udata_payload
+from resources.publishing.udata import CHECKSUM_TYPE, RESOURCE_TYPES, STATE, ResourceFile, push_state, udata_payload
 
 log = logging.getLogger(__name__)
 __all__ = ["DatagouvError", "DatagouvPublisher", "PublishResult", "ResourceFile", "udata_payload"]
@@ -187,14 +187,13 @@ class DatagouvPublisher(dg.ConfigurableResource):
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _load(self) -> dict[str, Any]:
-        path = Path(self.state_dir) / "state.json"
-        return json.loads(path.read_text(encoding="utf-8")).get("datasets", {}) if path.is_file() else {}
+        return push_state(Path(self.state_dir))
 
     def _save(self, name: str, entry: dict[str, Any]) -> None:
         with self._locked() as folder:
             datasets = self._load()
             datasets[name] = {**datasets.get(name, {}), **entry, "updated_at": _now()}
-            write_text_atomic(folder / "state.json", json.dumps({"datasets": datasets}, ensure_ascii=False, indent=1) + "\n")
+            write_text_atomic(folder / STATE, json.dumps({"datasets": datasets}, ensure_ascii=False, indent=1) + "\n")
 
     def _save_resource(self, name: str, key: str, entry: dict[str, Any]) -> None:
         resources = dict(self._load().get(name, {}).get("resources", {}))

@@ -169,13 +169,10 @@ def build_catalogue(store: Path, institution: CatalogueOwner, *, include_nominat
     ])
     sites = _sites(graph, store, owner)
     modified: list[dt.datetime] = []
-    for folder in sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if not (folder / LATEST / METADATA).is_file():
+    for name, package in latest_packages(store).items():
+        if is_nominative(package) and not include_nominative:
             continue
-        package = _read(folder / LATEST / METADATA)
-        if _nominative(package) and not include_nominative:
-            continue
-        node, changed = _dataset(graph, folder, package, owner, publisher, sites)
+        node, changed = _dataset(graph, store / name, package, owner, publisher, sites)
         graph.add((catalogue, DCAT.dataset, node))
         modified.append(changed)
     if modified:
@@ -201,7 +198,15 @@ def _read(path: Path) -> dict[str, Any]:
                              f"({type(exc).__name__}); rule: every version folder carries its data package") from None
 
 
-def _nominative(package: dict[str, Any]) -> bool:
+def latest_packages(store: Path) -> dict[str, dict[str, Any]]:
+    """The data package of each dataset's ``latest/`` in ``store``, by dataset name, in name order."""
+    return {folder.name: _read(folder / LATEST / METADATA)
+            for folder in sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith("."))
+            if (folder / LATEST / METADATA).is_file()}
+
+
+def is_nominative(package: dict[str, Any]) -> bool:
+    """A dataset that names persons (published under an exception): kept out of search engines and the catalogue."""
     extra = package.get("x_opendata") or {}
     return bool(extra.get("nominative") or extra.get("noindex"))
 

@@ -18,13 +18,13 @@ folders are served with ``X-Robots-Tag: noindex`` (``docs/publication.md``).
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from resources.common.files import write_text_atomic
-from resources.publishing.catalogue import JSONLD, LATEST, METADATA, TURTLE, CatalogueOwner
+from resources.publishing.catalogue import (JSONLD, LATEST, METADATA, TURTLE, CatalogueOwner, is_nominative,
+                                            latest_packages)
 from resources.publishing.changelog_text import note
 from resources.publishing.integrity import CHANGELOG, SUMS
 
@@ -43,15 +43,6 @@ code{word-break:break-all;font-size:.85em}section{border-top:2px solid #000091;m
 """
 
 
-def datagouv_pages(state_dir: Path) -> dict[str, str]:
-    """Each dataset's page on data.gouv.fr, as the API channel recorded it (``state.json``); empty otherwise."""
-    path = state_dir / "state.json"
-    if not path.is_file():
-        return {}
-    datasets = json.loads(path.read_text(encoding="utf-8")).get("datasets") or {}
-    return {name: entry["page"] for name, entry in datasets.items() if entry.get("page")}
-
-
 def write_page(store: Path, owner: CatalogueOwner, pages: Mapping[str, str]) -> Path:
     """Write ``<store>/index.html`` atomically (readable by the web server, like every file of the store)."""
     return write_text_atomic(store / PAGE, render_page(store, owner, pages), mode=0o644)
@@ -59,7 +50,7 @@ def write_page(store: Path, owner: CatalogueOwner, pages: Mapping[str, str]) -> 
 
 def render_page(store: Path, owner: CatalogueOwner, pages: Mapping[str, str]) -> str:
     """The page's HTML, from the data packages of ``latest/``."""
-    packages = _packages(store)
+    packages = latest_packages(store)
     title = f"Catalogue des données ouvertes : {owner.name}"
     rows = "\n".join(_summary_row(name, p) for name, p in packages.items())
     sections = "\n".join(_section(name, p, pages.get(name)) for name, p in packages.items())
@@ -104,22 +95,8 @@ Chaque jeu a un dossier par version datée et un dossier <code>latest/</code> qu
 """
 
 
-def _packages(store: Path) -> dict[str, dict[str, Any]]:
-    found = {}
-    for folder in sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        path = folder / LATEST / METADATA
-        if path.is_file():
-            found[folder.name] = json.loads(path.read_text(encoding="utf-8"))
-    return found
-
-
-def _nominative(package: dict[str, Any]) -> bool:
-    extra = package.get("x_opendata") or {}
-    return bool(extra.get("nominative") or extra.get("noindex"))
-
-
 def _rel(package: dict[str, Any]) -> str:
-    return ' rel="nofollow"' if _nominative(package) else ""
+    return ' rel="nofollow"' if is_nominative(package) else ""
 
 
 def _period(package: dict[str, Any]) -> str:
@@ -128,7 +105,7 @@ def _period(package: dict[str, Any]) -> str:
 
 
 def _summary_row(name: str, package: dict[str, Any]) -> str:
-    kind = "nominatif (non indexé)" if _nominative(package) else "anonyme ou agrégé"
+    kind = "nominatif (non indexé)" if is_nominative(package) else "anonyme ou agrégé"
     rows = (package.get("x_opendata") or {}).get("rows")
     return (f'<tr><th scope="row"><a href="#{_e(name)}"{_rel(package)}>{_e(package["title"])}</a></th>'
             f"<td>{_e(package['version'])} ({_e(rows)} lignes)</td><td>{_e(_period(package))}</td>"
@@ -137,7 +114,7 @@ def _summary_row(name: str, package: dict[str, Any]) -> str:
 
 def _section(name: str, package: dict[str, Any], datagouv: str | None) -> str:
     extra, rel, latest = package.get("x_opendata") or {}, _rel(package), f"{name}/{LATEST}/"
-    nominative = _nominative(package)
+    nominative = is_nominative(package)
     warning = ('<p class="nominatif">Jeu nominatif publié au titre du décret n° 2018-1117: il n\'est pas indexé '
                "par les moteurs de recherche, et seule sa dernière version est conservée.</p>") if nominative else ""
     entries = list(reversed(extra.get("changelog") or []))[:NOTES_SHOWN]

@@ -10,6 +10,7 @@ metadata score (``quality.metadata_score``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,20 @@ from typing import Any
 
 from resources.common.errors import ConfigurationError
 from resources.common.vocabulary import NATIONAL_SCHEMAS
+
+STATE = "state.json"  # the API channel's record of what it pushed, in its state folder
+
+
+def push_state(state_dir: Path) -> dict[str, Any]:
+    """What the API channel recorded of each dataset it pushed (ids, resources, page), by dataset; empty if none."""
+    path = state_dir / STATE
+    return json.loads(path.read_text(encoding="utf-8")).get("datasets", {}) if path.is_file() else {}
+
+
+def datagouv_pages(state_dir: Path) -> dict[str, str]:
+    """Each pushed dataset's page on data.gouv.fr, from udata's ``page`` field as recorded; empty otherwise."""
+    return {name: entry["page"] for name, entry in push_state(state_dir).items() if entry.get("page")}
+
 
 # udata/core/dataset/constants.py (UpdateFrequency): id -> expected delay between updates.
 _DAY, _WEEK, _MONTH, _YEAR = dt.timedelta(days=1), dt.timedelta(weeks=1), dt.timedelta(days=31), dt.timedelta(days=365)

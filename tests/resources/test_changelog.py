@@ -51,21 +51,18 @@ def test_a_nominative_dataset_is_compared_whole_and_named_never() -> None:
     assert not [v for v in ("Durand", "Martin", "Petit", "Léa", "Paul", "Zoé") if v in text]
 
 
-def test_a_nominative_policy_may_not_declare_keys(tmp_path) -> None:
-    raw = yaml.safe_load(policy_path("annuaire", POLICY_DIR).read_text(encoding="utf-8"))
-    raw["keys"] = ["nom"]
-    path = tmp_path / "annuaire.yaml"
+@pytest.mark.parametrize(("dataset", "keys", "message"), [
+    ("annuaire", ["nom"], r"annuaire\.nom: a nominative dataset's changelog gives counts only"),
+    ("structures", ["libelle"], r"structures\.libelle: a key must be a published column kept as it is"),
+])
+def test_the_loader_refuses_keys_that_could_name_a_person(tmp_path, dataset: str, keys: list[str],
+                                                          message: str) -> None:
+    """A nominative dataset's keys, or a scanned free-text column, would put persons' words in the changelog."""
+    raw = yaml.safe_load(policy_path(dataset, POLICY_DIR).read_text(encoding="utf-8"))
+    raw["keys"] = keys
+    path = tmp_path / f"{dataset}.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"annuaire\.nom: a nominative dataset's changelog gives counts only"):
-        load_policy(path, check_review=False)
-
-
-def test_a_scanned_column_may_not_be_a_key(tmp_path) -> None:
-    raw = yaml.safe_load(policy_path("structures", POLICY_DIR).read_text(encoding="utf-8"))
-    raw["keys"] = ["libelle"]
-    path = tmp_path / "structures.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"structures\.libelle: a key must be a published column kept as it is"):
+    with pytest.raises(PolicyError, match=message):
         load_policy(path, check_review=False)
 
 
