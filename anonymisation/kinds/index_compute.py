@@ -46,13 +46,22 @@ def _prepared(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     months = pd.to_numeric(frame[s["mois"]]).to_numpy(dtype=float)
     share = pd.to_numeric(frame[s["quotite"]]).to_numpy(dtype=float) / 100
     return pd.DataFrame({
-        "pay": pd.to_numeric(frame[s["remuneration"]]).to_numpy(dtype=float),
+        "pay": _pay(frame, policy),
         "fte": months / 12 * share,  # each agent counts pro rata of the full-time year paid
         "sex": frame[s["sexe"]].astype("str").to_numpy(), "status": frame[s["statut"]].astype("str").to_numpy(),
         "corps": frame[s["corps"]].astype("str").to_numpy(), "grade": frame[s["grade"]].astype("str").to_numpy(),
         "echelon": frame[s["echelon"]].astype("str").to_numpy(),
         "categorie": frame[s["categorie"]].astype("str").to_numpy(),
     })
+
+
+def _pay(frame: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """The year's gross pay, less the elements the index leaves out when the policy names their column."""
+    s = policy.settings
+    pay = pd.to_numeric(frame[s["remuneration"]]).to_numpy(dtype=float)
+    if s.get("hors_index"):
+        pay = pay - pd.to_numeric(frame[s["hors_index"]]).fillna(0).to_numpy(dtype=float)
+    return pay
 
 
 def pay_gap(agents: pd.DataFrame, keys: list[str], min_cell: int, min_sex: int, groups: str) -> Gap:

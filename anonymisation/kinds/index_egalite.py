@@ -9,7 +9,8 @@ For an établissement public de l'Etat, each completed year (décret 2023-1136, 
 and the ``index`` out of 100, with progress objectives when it is under the
 target. How each figure is computed (the policy's description says it to
 reusers):
-- pay in full-time equivalent: the year's gross pay divided by the share of
+- pay in full-time equivalent: the year's gross pay, less the elements the
+  index leaves out where the sources tell them apart (``hors_index``), divided by the share of
   a full-time year the agent was paid (months paid / 12 x working time); each
   agent counts pro rata of that share (the regulatory part of the CGFP
   since 1 February 2025, décret 2024-1038; before, décret 2023-1137);
@@ -53,6 +54,9 @@ from resources.common.vocabulary import PUBLISHED
 
 # The source columns the section names, extracted for it.
 SOURCES = frozenset({"remuneration", "mois", "quotite", "statut", "corps", "grade", "echelon", "categorie", "sexe"})
+# Optional: the part of the year's pay the index leaves out (sur-rémunération outre-mer, indemnité de résidence à
+# l'étranger), where the HR system tells it apart.
+EXCLUDED = "hors_index"
 # The columns the kind writes, besides the year: the policy publishes exactly these (its treatment 'computed').
 COLUMNS = ("indicateur", "libelle", "resultat", "effectif_femmes", "effectif_hommes", "points", "points_max",
            "statut", "motif", "objectif_progression")
@@ -154,10 +158,10 @@ def suite_rules(policy: Policy) -> list[SuiteRule]:
 KIND = Kind(
     name="index_egalite", summary="professional equality index: pay gaps, ten highest paid, score",
     build=build, settings=SOURCES | frozenset({
-        "fonctionnaires", "contractuels", "min_par_groupe", "min_par_sexe", "hautes_remunerations",
+        EXCLUDED, "fonctionnaires", "contractuels", "min_par_groupe", "min_par_sexe", "hautes_remunerations",
         "bareme_ecart", "bareme_ecart_sur", "bareme_hautes_remunerations", "bareme_hautes_remunerations_sur",
         "ponderations", "seuil_agents", "cible", "min_points_calculables", "delai_annees", "objectifs",
         "sources_texte",
     }),
-    sources=SOURCES, check_shape=check_shape, suite_rules=suite_rules, computes=True, min_group=min_group,
+    sources=SOURCES | {EXCLUDED}, check_shape=check_shape, suite_rules=suite_rules, computes=True, min_group=min_group,
 )

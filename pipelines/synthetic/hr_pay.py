@@ -11,7 +11,11 @@ sum of its months:
 - primes = traitement x the corps' usual share of bonuses (spread around it,
   women's a little lower), plus the research bonus of some
   teacher-researchers and the allowance of a function held on the 15th
-  (president, DGS, directors: ``ref_hr.FUNCTION_ALLOWANCES``).
+  (president, DGS, directors: ``ref_hr.FUNCTION_ALLOWANCES``), plus the
+  overseas majoration of the few agents posted overseas (``ref_hr.OVERSEAS``),
+  also told apart as ``primes_hors_index``: the pay elements the equality
+  index leaves out (sur-rémunération outre-mer, indemnité de résidence à
+  l'étranger).
 
 The yearly statement, like the annual declaration of pay (N4DS), covers the
 completed years only: the year of ``as_of`` is still being paid.
@@ -28,13 +32,13 @@ import pandas as pd
 from pipelines.synthetic.context import Context, defect_rows, money, year_start
 from pipelines.synthetic.hr_population import Careers, Population
 from pipelines.synthetic.hr_private import clean_situations
-from pipelines.synthetic.ref_hr import (CONTRACT_CORPS, CONTRACT_INDEX, CORPS, FUNCTION_ALLOWANCES, POINT_VALUES,
-                                        RESEARCH_BONUS, WOMEN_BONUS_FACTOR)
+from pipelines.synthetic.ref_hr import (CONTRACT_CORPS, CONTRACT_INDEX, CORPS, FUNCTION_ALLOWANCES, OVERSEAS,
+                                        POINT_VALUES, RESEARCH_BONUS, WOMEN_BONUS_FACTOR)
 
 _GRADES = {g.code: (g.base_index, g.step_index) for c in CORPS for g in c.grades}
 _BONUS = {c.code: c.bonus for c in CORPS}
 FAR = np.datetime64("2999-12-31")
-PAY_COLUMNS = ["matricule", "annee", "mois", "indice_majore", "brut", "primes"]
+PAY_COLUMNS = ["matricule", "annee", "mois", "indice_majore", "brut", "primes", "primes_hors_index"]
 # What the yearly statement says of the agent: their situation in the last month paid of the year.
 SITUATION_COLUMNS = ["corps", "grade", "echelon", "categorie", "statut", "quotite"]
 
@@ -52,6 +56,7 @@ class Basis:
     bonus: np.ndarray
     researcher: np.ndarray
     female: np.ndarray
+    overseas: np.ndarray  # the majoration rate of the agent's salary (0: not posted overseas)
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,14 @@ def basis(ctx: Context, pop: Population, car: Careers) -> Basis:
         finish=np.where(np.isnat(finish), FAR, finish), matricule=s["matricule"].to_numpy(), index=index,
         ratio=s["quotite"].to_numpy(dtype=float) / 100, bonus=s["corps"].map(_BONUS).to_numpy(dtype=float),
         researcher=s["corps"].isin(["PR", "MCF"]).to_numpy(), female=pop.female[s["_agent"].to_numpy()],
+        overseas=_overseas(ctx, pop)[s["_agent"].to_numpy()],
     )
+
+
+def _overseas(ctx: Context, pop: Population) -> np.ndarray:
+    """Each agent's overseas majoration rate, drawn once (its own random stream: the other draws stay as they were)."""
+    share, rate = OVERSEAS
+    return np.where(ctx.rng("hr", "overseas").random(len(pop.corps)) < share, rate, 0.0)
 
 
 def allowances(functions: pd.DataFrame) -> Allowances:
@@ -133,16 +145,19 @@ def months_of(ctx: Context, pay: Basis, held: Allowances, year: int) -> pd.DataF
         extra = gross * pay.bonus[rows] * spread
         extra += np.where(pay.researcher[rows] & (rng.random(len(rows)) < share), rng.uniform(low, high, len(rows)), 0)
         extra += _allowance_on(day, held, pay.matricule[rows])
+        overseas = money(gross * pay.overseas[rows])
+        extra += overseas
         frame = pay.situations.iloc[rows][SITUATION_COLUMNS].reset_index(drop=True)
         frame.insert(0, "matricule", pay.matricule[rows])
         parts.append(frame.assign(annee=year, mois=month, indice_majore=pay.index[rows], brut=money(gross),
-                                  primes=money(extra)))
+                                  primes=money(extra), primes_hors_index=overseas))
     if not parts:
         return pd.DataFrame(columns=["matricule", *SITUATION_COLUMNS, *PAY_COLUMNS[1:]])
     lines = pd.concat(parts, ignore_index=True)
     # Defect: a negative bonus line (a recovery of overpaid bonuses typed as a negative amount).
     bad = defect_rows(rng, len(lines), 0.0005)
     lines.loc[bad, "primes"] = -money(rng.uniform(50, 800, len(bad)))
+    lines.loc[bad, "primes_hors_index"] = 0.0
     return lines
 
 
@@ -175,11 +190,13 @@ def yearly_table(ctx: Context, pop: Population, car: Careers, functions: pd.Data
         last = lines.sort_values(["matricule", "mois"]).drop_duplicates("matricule", keep="last").set_index("matricule")
         last = last.sort_index()
         sums = lines.groupby("matricule", sort=True).agg(mois_payes=("mois", "size"), traitement_brut=("brut", "sum"),
-                                                          primes=("primes", "sum"))
+                                                          primes=("primes", "sum"),
+                                                          primes_hors_index=("primes_hors_index", "sum"))
         parts.append(pd.DataFrame({
             "matricule": sums.index.to_numpy(), "annee": year, **{c: last[c].to_numpy() for c in SITUATION_COLUMNS},
             "indice_majore": last["indice_majore"].to_numpy(), "mois_payes": sums["mois_payes"].to_numpy(),
             "traitement_brut": money(sums["traitement_brut"]), "primes": money(sums["primes"]),
+            "primes_hors_index": money(sums["primes_hors_index"]),
         }))
     frame = pd.concat(parts, ignore_index=True)
     frame["brut_annuel"] = money(frame["traitement_brut"] + frame["primes"])

@@ -122,6 +122,10 @@ CONTRACT_CORPS = ("CONTRACTUEL", "ENSCONT")
 # Bonuses are where the civil service's pay gap at equal corps, grade and échelon lies (DGAFP, rapport annuel
 # sur l'égalité professionnelle): women's bonuses are drawn a little lower, so the index has a gap to measure.
 WOMEN_BONUS_FACTOR = 0.95
+# Agents posted overseas (an antenna in an overseas department, or abroad): the share of agents, drawn once each,
+# and their majoration, a quarter of the salary (loi 50-407 of 3 April 1950: the base majoration of the historic
+# DOM; the rates differ by territory). Paid with the bonuses; the equality index leaves it out of pay.
+OVERSEAS = (0.006, 0.25)
 # Teacher-researchers' research bonus (RIPEC C3, formerly PEDR): the share receiving it and its monthly range.
 RESEARCH_BONUS = (0.08, 300.0, 900.0)
 

@@ -102,6 +102,8 @@ paie = sa.Table(
     col("indice_majore", Integer, "Index (indice majoré) the salary is computed from"),
     col("brut", Numeric(10, 2), "Gross salary of the month (euros)", nullable=False),
     col("primes", Numeric(10, 2), "Bonuses and allowances of the month (euros)", nullable=False),
+    col("primes_hors_index", Numeric(10, 2), "Part of the month's bonuses that the equality index leaves out: "
+        "overseas majoration, residence allowance abroad (euros)", nullable=False),
     comment="Monthly individual pay: gross salary and bonuses of each agent.",
 )
 
@@ -122,6 +124,8 @@ remunerations = sa.Table(
     col("traitement_brut", Numeric(12, 2), "Gross salary of the year: index x point value x working time (euros)",
         nullable=False),
     col("primes", Numeric(12, 2), "Bonuses and allowances of the year (euros)", nullable=False),
+    col("primes_hors_index", Numeric(12, 2), "Part of the year's bonuses that the equality index leaves out: "
+        "overseas majoration, residence allowance abroad (euros)", nullable=False),
     col("brut_annuel", Numeric(12, 2), "Gross pay of the year: salary plus bonuses (euros)", nullable=False),
     comment="Yearly pay statement per agent (as the annual declaration of pay): the sums of the monthly pay lines.",
 )

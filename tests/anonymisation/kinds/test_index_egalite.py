@@ -33,7 +33,7 @@ def _agents(n: int, statut: str, corps: str, grade: str, echelon: int | None, ca
     return [{"remunerations.annee": year, "remunerations.statut": statut, "remunerations.corps": corps,
              "remunerations.grade": grade, "remunerations.echelon": echelon, "remunerations.categorie": categorie,
              "agents.sexe": sexe, "remunerations.brut_annuel": pay, "remunerations.mois_payes": mois,
-             "remunerations.quotite": quotite}] * n
+             "remunerations.quotite": quotite, "remunerations.primes_hors_index": 0.0}] * n
 
 
 def _year(year: int = 2024, adjoints: int = 20) -> pd.DataFrame:
@@ -91,6 +91,18 @@ def test_the_indicators_and_the_score_match_the_hand_computation(policy: Policy)
                                                   "agents les mieux rémunérés, soit 4 points sur 10.")
     assert out.loc[3, "objectif_progression"] == ("Atteindre la cible de 75 points sur 100 au plus tard au titre de "
                                                   "l'année 2027 (CGFP L132-9-5).")
+
+
+def test_the_overseas_majoration_is_left_out_of_pay(policy: Policy) -> None:
+    """An MCF man posted overseas is paid 11,000 more, all of it majoration: the figures do not move."""
+    base = _apply(policy, _year())
+    frame = _year()
+    posted = frame.index[(frame["remunerations.corps"] == "MCF") & (frame["agents.sexe"] == "M")][0]
+    frame.loc[posted, ["remunerations.brut_annuel", "remunerations.primes_hors_index"]] = [55_000.0, 11_000.0]
+    pd.testing.assert_frame_equal(_apply(policy, frame), base)
+    # Counted in pay, it would widen the MCF gap (and the tenured indicator) against women.
+    counted = dataclasses.replace(policy, settings={k: v for k, v in policy.settings.items() if k != "hors_index"})
+    assert _apply(counted, frame).loc[0, "resultat"] < base.loc[0, "resultat"]
 
 
 def test_before_2024_the_gaps_share_80_points_pro_rata(policy: Policy) -> None:

@@ -12,12 +12,14 @@ def test_yearly_statements_are_the_sums_of_the_months(sources: dict[str, Generat
     pay, year = hr.frame("paie"), hr.frame("remunerations")
     assert set(year["annee"]) == set(range(AS_OF.year - 4, AS_OF.year)), "completed years only"
     months = pay[pay["annee"] < AS_OF.year].groupby(["matricule", "annee"]).agg(
-        mois=("mois", "size"), brut=("brut", "sum"), primes=("primes", "sum")).reset_index()
+        mois=("mois", "size"), brut=("brut", "sum"), primes=("primes", "sum"),
+        hors_index=("primes_hors_index", "sum")).reset_index()
     both = year.merge(months, on=["matricule", "annee"], how="outer", indicator=True)
     assert (both["_merge"] == "both").all()
     assert (both["mois_payes"] == both["mois"]).all()
     assert (both["traitement_brut"] - both["brut"]).abs().max() < 0.01
     assert (both["primes_x"] - both["primes_y"]).abs().max() < 0.01
+    assert (both["primes_hors_index"] - both["hors_index"]).abs().max() < 0.01
     assert (year["brut_annuel"] - year["traitement_brut"] - year["primes"]).abs().max() < 0.011
     assert not year.duplicated(["matricule", "annee"]).any()
 
@@ -36,6 +38,15 @@ def test_pay_levels_are_plausible(sources: dict[str, Generated]) -> None:
     point = year["traitement_brut"] / (year["indice_majore"] * year["quotite"] / 100 * year["mois_payes"])
     # Most agents kept their index all year: their salary is index x 4.92278 euros (since July 2023) x working time.
     assert (point[year["annee"] == 2024].round(3) == 4.923).mean() > 0.7
+
+
+def test_a_few_agents_are_posted_overseas_with_a_quarter_of_their_salary_as_majoration(
+        sources: dict[str, Generated]) -> None:
+    pay = sources["hr"].frame("paie")
+    overseas = pay[pay["primes_hors_index"] > 0]
+    assert 0 < overseas["matricule"].nunique() < 0.03 * pay["matricule"].nunique()
+    assert ((overseas["primes_hors_index"] - overseas["brut"] * 0.25).abs() < 0.011).all()
+    assert (pay["primes_hors_index"] <= pay["primes"].clip(lower=0) + 0.01).all()
 
 
 def test_function_holders_are_among_the_highest_paid(sources: dict[str, Generated]) -> None:
