@@ -121,6 +121,17 @@ def _production(policy: Policy) -> str:
             "secret statistique, volume par rapport à la version précédente).")
 
 
+def _texts(policy: Policy) -> str:
+    """The policy's ``sources_texte``: each rule, the text it encodes and whether that text was read."""
+    texts = policy.settings.get("sources_texte") or {}
+    if not texts:
+        return ""
+    lines = "\n".join(f"- **{name}**: {text}" for name, text in texts.items())
+    return ("\n## Textes appliqués et leur vérification\n\nPour chaque règle du calcul, le texte qu'elle transcrit "
+            "et s'il a été lu dans sa source officielle (« Lu. ») ou seulement dans des publications "
+            f"secondaires (« À vérifier »).\n\n{lines}\n")
+
+
 def readme(policy: Policy, producer: Producer, info: VersionInfo, schema: dict, files: list[str]) -> str:
     """The dataset's README for this version."""
     period = coverage(info)
@@ -158,7 +169,7 @@ AAAA-MM-JJ, les décimales avec un point, une valeur manquante est une cellule v
 qui échoue à un contrôle n'est pas publié: la version précédente reste en ligne.
 
 Base légale: {policy.legal_basis}
-
+{_texts(policy)}
 ## Ce qui a été retiré, et pourquoi
 
 {_anonymisation(policy, info)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from anonymisation.policy_model import Column, Policy
@@ -63,3 +64,16 @@ def test_a_long_list_of_totals_is_cut_and_says_where_the_rest_is() -> None:
 def test_without_utility_nor_totals_the_readme_says_nothing_of_them() -> None:
     text = _readme({"withheld": {"effectif_faible": 4}})
     assert "## Totaux" not in text and "réutilisateurs" not in text
+
+
+def test_the_texts_a_policy_encodes_are_listed_with_whether_they_were_read() -> None:
+    """A reuser sees which rule was read in its official source and which only in secondary publications."""
+    texts = {"seuil": "Décret 2023-1136, art. 1. Lu.", "bareme": "Tranches non lues. À vérifier sur le texte."}
+    policy = dataclasses.replace(POLICY, settings={"sources_texte": texts})
+    info = VersionInfo(day=dt.date(2026, 12, 5), created=dt.datetime(2026, 12, 5, 4, tzinfo=dt.UTC), rows=3,
+                       years=(2025,), academic=True, anonymisation={})
+    section = _section(readme(policy, PRODUCER, info, table_schema(policy), ["effectifs.csv"]),
+                       "Textes appliqués et leur vérification")
+    assert "- **seuil**: Décret 2023-1136, art. 1. Lu.\n- **bareme**: Tranches non lues. À vérifier sur le texte." \
+        in section
+    assert "## Textes appliqués" not in _readme({})
