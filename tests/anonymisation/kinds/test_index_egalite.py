@@ -69,26 +69,26 @@ def test_the_indicators_and_the_score_match_the_hand_computation(policy: Policy)
     # Tenured: MCF gap (40,000 - 44,000) / 44,000 = -9.0909 % over 11.5 full-time equivalents (the half-time woman
     # counts 0.5), IGE gap 0 over 8.5 (the man paid 6 months counts 0.5, his pay 15,000 is 30,000 a full year);
     # weighted: -9.0909 x 11.5 / 20 = -5.2 %, 34 points out of 40 on the scale. PR (1 woman) and ADJ (no woman) are
-    # not counted. Pay of 2024: fixed weights 40, 10, 10 (CGFP D132-34): 34/40 x 40 = 34.
+    # not counted. The 80 points of the gaps are shared pro rata: tenured 44 FTE (24 + 20 ADJ), contract 6 -> 70.4,
+    # rounded to 70, and 10: 34/40 x 70 = 59.5.
     # Contract staff: 3 women and 3 men, under 10: not computed. Ten highest: 4 PR and the 6 MCF men, 1 woman:
-    # 2 points out of 20 on the scale, 1 of 10. The computable indicators weigh 50 of 60 (83 %, over 75 %):
-    # index 100 x 35 / 50 = 70.0, under the target of 75.
+    # 2 points out of 20. Index over the computable 90 points: 100 x 61.5 / 90 = 68.3, under the target of 75.
     assert out[COLUMNS].astype(object).where(out[COLUMNS].notna(), None).values.tolist() == [
-        [2024, "ecart_fonctionnaires", -5.2, 11, 10, 34.0, 40.0, "publie"],
+        [2024, "ecart_fonctionnaires", -5.2, 11, 10, 59.5, 70.0, "publie"],
         [2024, "ecart_contractuels", None, 3, 3, None, 10.0, "non_calculable"],
-        [2024, "hautes_remunerations", 1.0, 1, 9, 1.0, 10.0, "publie"],
-        [2024, "index", 70.0, None, None, 70.0, 100.0, "publie"],
+        [2024, "hautes_remunerations", 1.0, 1, 9, 2.0, 20.0, "publie"],
+        [2024, "index", 68.3, None, None, 68.3, 100.0, "publie"],
     ]
     assert out.loc[1, "motif"].startswith("moins de 10 femmes ou de 10 hommes dans des groupes (catégorie) d'au moins "
                                           "3 femmes et 3 hommes")
     assert pd.isna(out.loc[0, "motif"]) and pd.isna(out.loc[1, "objectif_progression"])
-    # Alone, a tenured gap of 3 % at most (37 points) lifts the index to 100 x 38 / 50 = 76; 4 % (36) gives 74.
+    # Alone, a tenured gap of 2 % at most (38/40 x 70 = 66.5 points) lifts the index to 76.1; 3 % (64.75) gives 74.2.
     assert out.loc[0, "objectif_progression"] == ("Ramener l'écart de rémunération entre les femmes et les hommes "
-                                                  "(fonctionnaires) à 3 % au plus en valeur absolue, soit 37 points "
-                                                  "sur 40.")
-    # Alone, 3 of the under-represented sex (8/20, 4 of 10) give 76; 2 (4/20, 2 of 10) give 72.
+                                                  "(fonctionnaires) à 2 % au plus en valeur absolue, soit 66.5 points "
+                                                  "sur 70.")
+    # Alone, 3 of the under-represented sex (8 points) give 75.0; 2 (4 points) give 70.6.
     assert out.loc[2, "objectif_progression"] == ("Compter au moins 3 agents du sexe sous-représenté parmi les dix "
-                                                  "agents les mieux rémunérés, soit 4 points sur 10.")
+                                                  "agents les mieux rémunérés, soit 8 points sur 20.")
     assert out.loc[3, "objectif_progression"] == ("Atteindre la cible de 75 points sur 100 au plus tard au titre de "
                                                   "l'année 2027 (CGFP L132-9-5).")
 
@@ -105,17 +105,29 @@ def test_the_overseas_majoration_is_left_out_of_pay(policy: Policy) -> None:
     assert _apply(counted, frame).loc[0, "resultat"] < base.loc[0, "resultat"]
 
 
-def test_before_2024_the_gaps_share_80_points_pro_rata(policy: Policy) -> None:
-    out = _apply(policy, _year(2023))
-    # Pay of 2023: the gaps share 80 points pro rata of FTE: tenured 44 (24 + 20 ADJ), contract 6 -> 70.4, rounded
-    # to 70, and 10. Tenured 34/40 x 70 = 59.5; the ten highest 2 of 20. The computable weigh 90 of 100:
-    # index 100 x 61.5 / 90 = 68.3.
+def test_weights_change_with_the_period_of_pay_years(policy: Policy) -> None:
+    """A text that sets other weights from a year adds a period: here fixed points 40, 10 and 10 from 2024 (the
+    ministries' weights of CGFP D132-34), brought to 100."""
+    periods = [{"jusqu_a": 2023, "ecarts_au_prorata": 80, "hautes_remunerations": 20},
+               {"a_partir_de": 2024, "ecart_fonctionnaires": 40, "ecart_contractuels": 10, "hautes_remunerations": 10}]
+    fixed = dataclasses.replace(policy, settings={**policy.settings, "ponderations": periods})
+    out = _apply(fixed, pd.concat([_year(2023), _year(2024)], ignore_index=True))
+    # 2023 as the policy weighs it; 2024: 34/40 x 40 = 34, the ten highest 2/20 x 10 = 1, the computable weigh 50 of
+    # 60 (83 %, over 75 %): index 100 x 35 / 50 = 70.0.
     assert out[COLUMNS].astype(object).where(out[COLUMNS].notna(), None).values.tolist() == [
         [2023, "ecart_fonctionnaires", -5.2, 11, 10, 59.5, 70.0, "publie"],
         [2023, "ecart_contractuels", None, 3, 3, None, 10.0, "non_calculable"],
         [2023, "hautes_remunerations", 1.0, 1, 9, 2.0, 20.0, "publie"],
         [2023, "index", 68.3, None, None, 68.3, 100.0, "publie"],
+        [2024, "ecart_fonctionnaires", -5.2, 11, 10, 34.0, 40.0, "publie"],
+        [2024, "ecart_contractuels", None, 3, 3, None, 10.0, "non_calculable"],
+        [2024, "hautes_remunerations", 1.0, 1, 9, 1.0, 10.0, "publie"],
+        [2024, "index", 70.0, None, None, 70.0, 100.0, "publie"],
     ]
+    # Alone, a gap of 3 % (37 points) gives 76; 3 of the under-represented sex (8/20 x 10 = 4 points) give 76.
+    assert out.loc[4, "objectif_progression"].endswith("à 3 % au plus en valeur absolue, soit 37 points sur 40.")
+    assert out.loc[6, "objectif_progression"].endswith("au moins 3 agents du sexe sous-représenté parmi les dix agents "
+                                                       "les mieux rémunérés, soit 4 points sur 10.")
 
 
 def test_the_index_is_owed_from_the_second_year_in_a_row_of_50_agents(policy: Policy) -> None:
