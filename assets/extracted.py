@@ -99,6 +99,8 @@ def _extraction_asset(table: TableContract, partitions: YearPartitions,
                              allow_retries=False) from None
         for line in result.notices():
             context.log.warning(line)
+        for unreadable in fixes.unreadable if fixes is not None else []:
+            context.log.warning(f"{unreadable.message}; set aside tonight, the extraction goes on")
         reports = Path(context.resources.candidates.reports)
         record_source_notice(reports, dt.date.today(), SourceNotice(
             f"{table.system}.{table.name}", result.drift, result.outside_range, list(result.range or ()), context.run.run_id))

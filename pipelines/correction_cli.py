@@ -24,7 +24,7 @@ from resources.sourcing.corrections import (
     check_allowed,
     check_fields,
     load_correction,
-    load_corrections,
+    read_corrections,
     save_correction,
 )
 
@@ -129,16 +129,20 @@ def list_corrections(institution: str | None) -> None:
 
     try:
         inst = load_institution(institution)
-        found = load_corrections(inst.corrections_dir)
+        found, unreadable = read_corrections(inst.corrections_dir)
     except OpenDataError as exc:
         _fail(str(exc))
-    if not found:
+    if not found and not unreadable:
         click.echo(f"no correction in {inst.corrections_dir}")
         return
     last = last_run(inst.reports_dir)
     for c in found:
         review = f"reviewed by {c.reviewer} on {c.reviewed_on}" if c.validated else "awaiting review"
         click.echo(f"{c.id}  {c.status}  {c.table}.{c.column}  reported {c.reported_on}, {review}; {_last(c, last)}")
+    for bad in unreadable:
+        click.echo(f"{bad.file}  malformed, set aside at night: {bad.message}", err=True)
+    if unreadable:
+        sys.exit(1)
 
 
 def _last(c: Correction, last: tuple[dt.date, dict[str, dict]] | None) -> str:

@@ -21,9 +21,10 @@ from resources.sourcing.contracts import TableContract
 from resources.sourcing.corrections import (
     Correction,
     TypedCorrection,
+    Unreadable,
     check_allowed,
-    load_corrections,
     natural_person,
+    read_corrections,
     refused,
     typed_values,
 )
@@ -32,6 +33,7 @@ from resources.sourcing.corrections import (
 GONE = "la ligne visée n'est plus dans la source: la correction est à retirer"
 FIXED = "la source porte désormais la valeur proposée (corrigée à la source): la correction est à retirer"
 CHANGED = "la source ne porte ni la valeur attendue ni la valeur proposée: la correction est à revoir"
+UNREADABLE = "fichier de correction mal formé, laissé de côté cette nuit: à corriger"
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,10 @@ class CorrectionOutcome:
 class TableCorrections:
     """The validated corrections of one table, checked against its contract, applied batch by batch."""
 
-    def __init__(self, table: TableContract, corrections: list[Correction]) -> None:
+    def __init__(self, table: TableContract, corrections: list[Correction],
+                 unreadable: list[Unreadable] | None = None) -> None:
         self.table = table
+        self.unreadable = list(unreadable or [])
         self.tallies = []
         for correction in corrections:
             check_allowed(correction, table)
@@ -126,6 +130,9 @@ class TableCorrections:
             else:
                 reason = CHANGED if tally.changed else FIXED if tally.fixed else GONE
                 outcome.stale.append(Stale(c.id, c.table, c.column, reason))
+        # A file named after its id: its stem stands for the id it could not give.
+        outcome.stale += [Stale(u.file.removesuffix(".yaml"), u.table or name, "", f"{UNREADABLE} ({u.message})")
+                          for u in self.unreadable]
         return outcome
 
 
@@ -144,13 +151,17 @@ def summary(correction: Correction) -> str:
 def table_corrections(folder: Path, table: TableContract) -> TableCorrections:
     """The validated corrections of ``table`` in the institution's folder, checked against its contract.
 
-    Proposed (not yet reviewed) corrections are left aside. A malformed file,
-    or a correction the contract no longer allows (a column reclassified as
-    personal since its review), stops the table's extraction with an error
+    Proposed (not yet reviewed) corrections are left aside. A malformed file
+    is set aside and reported with the table it names (with every table when
+    it names none readably): the other corrections and the extraction go on.
+    A correction the contract no longer allows (a column reclassified as
+    personal since its review) stops the table's extraction with an error
     naming table, column and rule.
     """
     name = f"{table.system}.{table.name}"
-    return TableCorrections(table, [c for c in load_corrections(folder) if c.table == name and c.validated])
+    corrections, unreadable = read_corrections(folder)
+    return TableCorrections(table, [c for c in corrections if c.table == name and c.validated],
+                            [u for u in unreadable if u.table in (name, None)])
 
 
 @dataclass(frozen=True)

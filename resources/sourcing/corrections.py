@@ -220,10 +220,47 @@ def check_fields(correction: Correction, where: str) -> None:
 
 
 def load_corrections(folder: Path) -> list[Correction]:
-    """Every correction of the folder, by id; an absent folder holds none."""
+    """Every correction of the folder, by id; an absent folder holds none; a malformed file raises."""
     if not folder.is_dir():
         return []
     return [load_correction(path) for path in sorted(folder.glob("*.yaml"))]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A correction file the night cannot read: its name, the table it names if that much reads, and why."""
+
+    file: str
+    table: str | None
+    message: str
+
+
+def read_corrections(folder: Path) -> tuple[list[Correction], list[Unreadable]]:
+    """The folder's corrections, and apart the files that cannot be read.
+
+    At night a malformed file is set aside and reported rather than stopping
+    every table's extraction: a correction only ever fixes a non-personal
+    value, so the night without it publishes what the source holds.
+    """
+    if not folder.is_dir():
+        return [], []
+    read, unreadable = [], []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            read.append(load_correction(path))
+        except CorrectionError as exc:
+            unreadable.append(Unreadable(path.name, _named_table(path), str(exc)))
+    return read, unreadable
+
+
+def _named_table(path: Path) -> str | None:
+    """The 'system.table' a malformed file names, when its YAML reads that far."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    table = raw.get("table") if isinstance(raw, dict) else None
+    return table if isinstance(table, str) and table.count(".") == 1 else None
 
 
 def save_correction(folder: Path, correction: Correction) -> Path:

@@ -5,7 +5,8 @@ so the test knows a structure's coordinates before the night runs. A
 reviewed correction of a site's latitude (a wrong coordinate) reaches the
 published `structures` file; the day's record and the steward page list it;
 a second reviewed correction, on a structure that is not in the source, is
-reported stale and applies nowhere.
+reported stale and applies nowhere; a malformed file (hand-edited, its key
+gone) is set aside and reported, and the night goes on.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def corrected_demo(tmp_path_factory) -> tuple[DemoRun, str, str]:
     _add_and_review(home, "structure-disparue", "--table", "hr.structures", "--column", "commune",
                     "--key", "code_structure=ZZ-DISPARUE", "--expected", "Paris", "--proposed", "Lyon",
                     "--source", "ticket SUPPORT-42")
+    [folder] = {p.parent for p in home.rglob("coordonnee-site.yaml")}
+    (folder / "cle-perdue.yaml").write_text("id: cle-perdue\ntable: hr.structures\ncolumn: commune\n"
+                                            "proposed: Lyon\nstatus: validée\n", encoding="utf-8")
     run = DemoRun(home, run_opendata(["demo", "--years", "1"], home, COLUMNS="400"))
     assert run.done.returncode == 0, run.done.stdout[-3000:] + run.done.stderr[-3000:]
     return run, code, proposed
@@ -77,20 +81,24 @@ def test_the_day_record_lists_the_applied_and_the_stale_correction_in_its_exact_
     assert (applied["id"], applied["table"], applied["column"], applied["rows"]) == (
         "coordonnee-site", "hr.structures", "latitude", 1)
     assert code in applied["summary"] and "corrigé" in applied["summary"]
-    [stale] = record["stale"]
+    malformed, stale = record["stale"]  # by id
     assert set(stale) == {"id", "table", "column", "reason"}
     assert (stale["id"], stale["table"], stale["column"]) == ("structure-disparue", "hr.structures", "commune")
     assert "n'est plus dans la source" in stale["reason"]
+    assert (malformed["id"], malformed["table"], malformed["column"]) == ("cle-perdue", "hr.structures", "")
+    assert malformed["reason"].startswith("fichier de correction mal formé, laissé de côté cette nuit")
+    assert "cle-perdue.yaml: 'key' maps every key column" in malformed["reason"]
 
 
 def test_the_steward_page_and_the_list_show_both(corrected_demo: tuple[DemoRun, str, str]) -> None:
     run, _, _ = corrected_demo
     page = run.report.read_text(encoding="utf-8")
     section = page[page.index("<h2 id='corrections'>"):]
-    assert "coordonnee-site" in section and "structure-disparue" in section
+    assert "coordonnee-site" in section and "structure-disparue" in section and "cle-perdue" in section
     assert "Appliquées" in section and "Périmées" in section
     listed = run_opendata(["correction", "list"], run.home)
-    assert listed.returncode == 0, listed.stderr
+    # The malformed file is named on standard error, after the readable ones, and the command says it failed.
+    assert listed.returncode == 1 and "cle-perdue.yaml  malformed, set aside at night" in listed.stderr
     lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
     assert "applied to 1 row(s)" in lines["coordonnee-site"]
     assert "stale" in lines["structure-disparue"]

@@ -14,7 +14,7 @@ import pytest
 from quality.corrections_ledger import by_correction, day_records, record_corrections
 from resources.common.institution import config_dir
 from resources.sourcing.contracts import ColumnSpec, TableContract, load_contract
-from resources.sourcing.correcting import CHANGED, FIXED, GONE, TableCorrections, table_corrections
+from resources.sourcing.correcting import CHANGED, FIXED, GONE, UNREADABLE, TableCorrections, table_corrections
 from resources.sourcing.corrections import (
     VALIDATED,
     Correction,
@@ -172,6 +172,27 @@ def test_a_malformed_file_is_refused_naming_the_field(tmp_path: Path, edit: dict
     with pytest.raises(CorrectionError, match=rf"\(rule: {rule}\)") as e:
         load_correction(path)
     assert "jeanne.martin" not in str(e.value)
+
+
+def test_a_malformed_file_is_set_aside_and_reported_while_the_others_apply(tmp_path: Path) -> None:
+    """One bad file no longer stops the night: the table's valid corrections apply, the bad ones are reported with
+    the table they name (every table's when none reads), and no value of theirs is quoted."""
+    save_correction(tmp_path, _fix("hr.structures", "uai", {"code_structure": "C1"}, None, "0759000A", ident="uai-c1"))
+    (tmp_path / "sans-cle.yaml").write_text("id: sans-cle\ntable: hr.structures\ncolumn: commune\n"
+                                            "proposed: Jeanne Martin\n", encoding="utf-8")
+    (tmp_path / "illisible.yaml").write_text("id: [illisible\nproposed: Jeanne Martin\n", encoding="utf-8")
+    (tmp_path / "autre-table.yaml").write_text("id: autre-table\ntable: students.diplomes\n", encoding="utf-8")
+    fixes = table_corrections(tmp_path, _contract("hr.structures"))
+    assert [t.typed.correction.id for t in fixes.tallies] == ["uai-c1"]
+    stale = {s.id: s for s in fixes.outcome().stale if s.id != "uai-c1"}  # uai-c1 met no batch here: gone
+    assert sorted(stale) == ["illisible", "sans-cle"]
+    assert {s.table for s in stale.values()} == {"hr.structures"}
+    assert stale["sans-cle"].reason == f"{UNREADABLE} (sans-cle.yaml: 'key' maps every key column of the row to its " \
+                                       "value (rule: correction file))"
+    assert stale["illisible"].reason.startswith(f"{UNREADABLE} (illisible.yaml: unreadable correction file")
+    assert not any("Jeanne" in s.reason for s in stale.values())
+    with pytest.raises(CorrectionError, match=r"^autre-table\.yaml: 'key' maps"):
+        load_corrections(tmp_path)  # a caller that needs every file readable still gets the first bad one, named
 
 
 def test_the_record_has_one_file_per_dataset_fed_in_the_changelogs_shape(tmp_path: Path) -> None:
