@@ -41,7 +41,8 @@ class Gap(NamedTuple):
     reason: str | None
 
 
-def _prepared(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def prepared(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """One year's agents as the index reads them: pay less what it leaves out, full-time share, sex, status, groups."""
     s = policy.settings
     months = pd.to_numeric(frame[s["mois"]]).to_numpy(dtype=float)
     share = pd.to_numeric(frame[s["quotite"]]).to_numpy(dtype=float) / 100
@@ -87,10 +88,10 @@ def pay_gap(agents: pd.DataFrame, keys: list[str], min_cell: int, min_sex: int, 
     return Gap(sc.half_up(gap, 1), women, men, fte, None)
 
 
-def year_rows(frame: pd.DataFrame, policy: Policy, year: int) -> list[tuple]:
-    """The four rows of ``year``: each indicator with its points, then the index and, under the target, objectives."""
+def year_rows(agents: pd.DataFrame, policy: Policy, year: int) -> list[tuple]:
+    """The four rows of ``year`` from its ``prepared`` agents: each indicator with its points, then the index and,
+    under the target, objectives."""
     s, scale = policy.settings, sc.scale(policy)
-    agents = _prepared(frame, policy)
     min_cell, min_sex, top_n = int(s["min_par_groupe"]), int(s["min_par_sexe"]), int(s["hautes_remunerations"])
     tenured = pay_gap(agents[agents["status"].isin(s["fonctionnaires"])], ["corps", "grade", "echelon"], min_cell,
                       min_sex, "corps, grade et échelon")
@@ -121,11 +122,10 @@ def year_rows(frame: pd.DataFrame, policy: Policy, year: int) -> list[tuple]:
     return rows
 
 
-def staff(frame: pd.DataFrame, policy: Policy) -> float:
-    """The year's public agents (tenured and contract) counted pro rata of the full-time year paid: the count the
-    decree's threshold of agents is read on (the CGFP's one count of agents for the index)."""
+def staff(agents: pd.DataFrame, policy: Policy) -> float:
+    """The year's public agents (tenured and contract, ``prepared``) counted pro rata of the full-time year paid: the
+    count the decree's threshold of agents is read on (the CGFP's one count of agents for the index)."""
     s = policy.settings
-    agents = _prepared(frame, policy)
     return float(agents.loc[agents["status"].isin([*s["fonctionnaires"], *s["contractuels"]]), "fte"].sum())
 
 

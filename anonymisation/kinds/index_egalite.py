@@ -47,8 +47,8 @@ import pandas as pd
 from anonymisation.kinds import index_scale as scale_of
 from anonymisation.kinds.base import Built, Kind, SuiteRule
 from anonymisation.kinds.cells import require
-from anonymisation.kinds.index_compute import (GAPS, INDICATORS, NOT_COMPUTABLE, NOT_SUBJECT, not_subject, staff,
-                                               year_rows)
+from anonymisation.kinds.index_compute import (GAPS, INDICATORS, NOT_COMPUTABLE, NOT_SUBJECT, not_subject,
+                                               prepared, staff, year_rows)
 from anonymisation.policy_model import Policy
 from resources.common.vocabulary import PUBLISHED
 
@@ -108,9 +108,9 @@ def build(built: Built) -> pd.DataFrame:
     rows: list[tuple] = []
     counted: dict[int, float] = {}
     for y in sorted(int(v) for v in years.dropna().unique()):
-        of_year = frame[(years == y).to_numpy()]
-        counted[y] = staff(of_year, policy)
-        computed = year_rows(of_year, policy, y)
+        agents = prepared(frame[(years == y).to_numpy()], policy)
+        counted[y] = staff(agents, policy)
+        computed = year_rows(agents, policy, y)
         short = [n for n in (y - 1, y) if n in counted and counted[n] < threshold]
         rows += not_subject(computed, _not_owed(short, threshold)) if short else computed
     table = pd.DataFrame(rows, columns=[year, *COLUMNS])

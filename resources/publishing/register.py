@@ -51,8 +51,8 @@ from rdflib.namespace import RDF
 
 from anonymisation.kinds import repertoire as register
 from anonymisation.kinds.registry import kind_of
-from anonymisation.utility import number
 from anonymisation.policy import Policy
+from anonymisation.utility import number
 from resources.common.errors import OpenDataError
 from resources.publishing.catalogue import DCAT, JSONLD, LATEST, METADATA, TURTLE
 from resources.publishing.changelog_text import note
@@ -177,6 +177,7 @@ def _dataset_rows(policy: Policy, document: Policy, online: Online, year: int, t
     if not days and not (year == today.year and not online.days):
         return []
     package = online.package or {}
+    of_year = [d for d in days if int(d[:4]) == year]
     first = min(filter(None, (online.first(), created.get(document.dataset))), default=None)
     resources = [r for r in package.get("resources") or [] if r.get("format") in FORMATS]
     licences = package.get("licenses") or [LICENCE]
@@ -187,8 +188,7 @@ def _dataset_rows(policy: Policy, document: Policy, online: Online, year: int, t
         "service_detenteur": _service(policy, services, document.domain, document.dataset),
         "base_legale": document.legal_basis, "conditions_reutilisation": licences[0]["title"],
         "date_creation": _day(first), "date_mise_a_jour": _day(max(days, default=None)),
-        "nombre_versions": sum(1 for d in days if int(d[:4]) == year),
-        "objet_mises_a_jour": updates(package, [d for d in days if int(d[:4]) == year]),
+        "nombre_versions": len(of_year), "objet_mises_a_jour": updates(package, of_year),
         "frequence_mise_a_jour": FREQUENCIES.get(document.frequency, document.frequency),
         "formats": ", ".join(dict.fromkeys(FORMATS[r["format"]] for r in resources)) or None,
         "url": package.get("homepage"), "en_ligne": online.package is not None,

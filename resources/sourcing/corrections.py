@@ -219,13 +219,6 @@ def check_fields(correction: Correction, where: str) -> None:
                               "never the reporter's address (rule: correction source)")
 
 
-def load_corrections(folder: Path) -> list[Correction]:
-    """Every correction of the folder, by id; an absent folder holds none; a malformed file raises."""
-    if not folder.is_dir():
-        return []
-    return [load_correction(path) for path in sorted(folder.glob("*.yaml"))]
-
-
 @dataclass(frozen=True)
 class Unreadable:
     """A correction file the night cannot read: its name, the table it names if that much reads, and why."""
@@ -236,7 +229,7 @@ class Unreadable:
 
 
 def read_corrections(folder: Path) -> tuple[list[Correction], list[Unreadable]]:
-    """The folder's corrections, and apart the files that cannot be read.
+    """The folder's corrections, by id, and apart the files that cannot be read; an absent folder holds none.
 
     At night a malformed file is set aside and reported rather than stopping
     every table's extraction: a correction only ever fixes a non-personal

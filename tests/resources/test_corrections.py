@@ -21,7 +21,7 @@ from resources.sourcing.corrections import (
     CorrectionError,
     check_allowed,
     load_correction,
-    load_corrections,
+    read_corrections,
     save_correction,
 )
 
@@ -153,7 +153,7 @@ def test_the_file_round_trips_and_only_validated_corrections_of_the_table_are_ap
     for correction in (done, proposed, other):
         save_correction(tmp_path, correction)
     assert load_correction(tmp_path / "uai-c1.yaml") == done
-    assert [c.id for c in load_corrections(tmp_path)] == ["commune", "diplome", "uai-c1"]
+    assert [c.id for c in read_corrections(tmp_path)[0]] == ["commune", "diplome", "uai-c1"]
     fixes = table_corrections(tmp_path, _contract("hr.structures"))
     assert [t.typed.correction.id for t in fixes.tallies] == ["uai-c1"]
 
@@ -191,8 +191,10 @@ def test_a_malformed_file_is_set_aside_and_reported_while_the_others_apply(tmp_p
                                        "value (rule: correction file))"
     assert stale["illisible"].reason.startswith(f"{UNREADABLE} (illisible.yaml: unreadable correction file")
     assert not any("Jeanne" in s.reason for s in stale.values())
-    with pytest.raises(CorrectionError, match=r"^autre-table\.yaml: 'key' maps"):
-        load_corrections(tmp_path)  # a caller that needs every file readable still gets the first bad one, named
+    _, unreadable = read_corrections(tmp_path)  # the other table's bad file is read apart too, named
+    assert [(u.file, u.table) for u in unreadable] == [
+        ("autre-table.yaml", "students.diplomes"), ("illisible.yaml", None), ("sans-cle.yaml", "hr.structures")]
+    assert unreadable[0].message.startswith("autre-table.yaml: 'key' maps")
 
 
 def test_the_record_has_one_file_per_dataset_fed_in_the_changelogs_shape(tmp_path: Path) -> None:
